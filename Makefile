@@ -1,0 +1,42 @@
+# Tokusoku: every target does its own set-up from a fresh clone.
+#   make run    - the appliance on its built-in demo (simulated modems)
+#   make test   - installs what the tests need (apt packages included) and runs every test
+#   make bench  - benchmarks; figures are printed and written to bench/results.json
+
+PYTHON      ?= python3
+VENV        ?= .venv
+PY          := $(VENV)/bin/python
+SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# Real modem software the simulator is checked against, and the browser for the admin-page tests.
+APT_PACKAGES := gammu gammu-smsd smstools chromium chromium-driver
+
+.PHONY: run test bench apt venv clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -e '.[test]'
+	touch $@
+
+venv: $(VENV)/.installed
+
+apt:
+	@missing=""; for p in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  $(SUDO) apt-get update && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $$missing; \
+	fi
+
+run: venv
+	$(VENV)/bin/tokusoku run
+
+test: apt venv
+	$(PY) -m pytest -q
+
+bench: venv
+	$(PY) -m bench
+
+clean:
+	rm -rf $(VENV) build *.egg-info
