@@ -148,7 +148,7 @@ class SmsCommands:
         stat = f'"{STAT_NAMES[message.stat]}"'
         if isinstance(decoded, pdu.StatusReport):
             return [f"{head}{stat},{status_report_fields(decoded)}"]
-        header = text_header(decoded, message.tpdu_length, self.settings.csdh, listing, self.encode_string)
+        header = text_header(decoded, self.settings.csdh, listing, self.encode_string)
         return [f"{head}{stat},{header}", text_body(decoded, self.settings.cscs)]
 
     def at_cmgd(self, cmd: Command):
@@ -232,7 +232,7 @@ class SmsCommands:
                     self.two_line_urc(f"+CMT: ,{tpdu_length}", pdu_hex)
                 else:
                     decoded = pdu.decode(pdu_hex)
-                    header = text_header(decoded, tpdu_length, self.settings.csdh, True, self.encode_string)
+                    header = text_header(decoded, self.settings.csdh, True, self.encode_string)
                     self.two_line_urc(f"+CMT: {header}", text_body(decoded, self.settings.cscs))
                 return True
             storage = self.storages.receive_storage

@@ -19,8 +19,18 @@ def _address_type(address: str) -> int:
     return 129 if address.isdigit() else 208
 
 
-def text_header(message, length: int, csdh: int, listing: bool, encode: Callable[[str], str]) -> str:
+def body_length(message) -> int:
+    """Text-mode <length>: characters, or octets for 8-bit and UCS-2 data (TS 27.005 §3.1)."""
+    if message.encoding == "8bit":
+        return len(message.data)
+    if message.encoding == "ucs2":
+        return len(message.text.encode("utf-16-be"))
+    return len(message.text)
+
+
+def text_header(message, csdh: int, listing: bool, encode: Callable[[str], str]) -> str:
     """The fields after <stat> in +CMGL / +CMGR (and after "+CMT: ") for a DELIVER or SUBMIT."""
+    length = body_length(message)
     if isinstance(message, pdu.Deliver):
         fields = f'"{encode(message.sender)}",,"{text_time(message.timestamp)}"'
         if csdh:

@@ -115,3 +115,37 @@ def test_incoming_call_rings_with_caller_id(client, modem):
     data = client.read_until(lambda b: b.count(b"+CLIP") == 2)
     assert data.count(b"\r\nRING\r\n") == 2
     assert b'\r\n+CLIP: "+819012345678",145,"",0,"",0\r\n' in data
+
+
+def test_smsc_address_follows_the_character_set(client, simulator):
+    # TM-04 at-smsc/05: under AT+CSCS="UCS2" the SMSC comes back UCS-2 hex inside quotes.
+    smsc = simulator.network.settings.smsc
+    assert client.ok("AT+CSCA?") == [f'+CSCA: "{smsc}",145']
+    client.ok('AT+CSCS="UCS2"')
+    assert client.ok("AT+CSCA?") == [f'+CSCA: "{smsc.encode("utf-16-be").hex().upper()}",145']
+    client.ok('AT+CSCA="' + "+81900000000".encode("utf-16-be").hex().upper() + '",145')
+    client.ok('AT+CSCS="GSM"')
+    assert client.ok("AT+CSCA?") == ['+CSCA: "+81900000000",145']
+
+
+def test_sms_service_and_mode_settings(client):
+    assert client.ok("AT+CSMS?") == ["+CSMS: 0,1,1,1"]
+    assert client.ok("AT+CSMS=0") == ["+CSMS: 1,1,1"]
+    assert client.ok("AT+CMGF=?") == ["+CMGF: (0,1)"]
+    assert client.ok("AT+CMMS=2;+CMMS?") == ["+CMMS: 2"]
+    assert client.ok("AT+CSMP=49,167,0,8;+CSMP?") == ["+CSMP: 49,167,0,8"]
+    assert client.ok("AT+CNMI=?") == ["+CNMI: (0-2),(0-3),(0,2),(0-2),(0,1)"]
+    assert client.ok("AT+CNMI=2,1,0,2,0;+CNMI?") == ["+CNMI: 2,1,0,2,0"]
+    assert client.ok("AT+CNUM")[0].endswith(",145")
+
+
+def test_sim_busy_for_a_while_after_power_on(simulator):
+    from tests.modem.sim.atclient import AtClient
+    modem = simulator.add_modem(sim_busy=0.3)
+    client = AtClient(modem.path)
+    client.ok("ATE0;+CMEE=1")
+    assert client.lines("AT+CPIN?") == ["+CME ERROR: 14"]
+    assert client.ok("AT+CREG?") == ["+CREG: 0,2"]
+    client.read_for(0.35)
+    assert client.ok("AT+CPIN?") == ["+CPIN: READY"]
+    client.close()

@@ -239,3 +239,24 @@ def test_sim_to_sim_arrives_as_a_real_deliver(simulator):
     assert "".join(m.text for m in sorted(received, key=lambda m: m.concat.seq)) == "社内テスト " * 20
     ca.close()
     cb.close()
+
+
+def test_slow_network_delays_delivery(client, simulator):
+    phone = simulator.add_handset(CUSTOMER, slow=0.3)
+    (part,) = pdu.encode_submit(CUSTOMER, "ゆっくり")
+    send_pdu(client, part.hex, part.tpdu_length)
+    client.read_for(0.1)
+    assert not phone.received
+    wait_for(lambda: phone.received, what="slow delivery")
+
+
+def test_text_mode_detail_headers(client, simulator, modem):
+    # TM-07 at-sms-txt-detail: with AT+CSDH=1 the header carries tooa, fo, pid, dcs, sca, tosca, length.
+    client.ok("AT+CNMI=2,1,0,0,0;+CMGF=1;+CSDH=1")
+    simulator.send_sms(CUSTOMER, modem.sim.number, "It is easy")
+    client.read_until(lambda b: b"+CMTI" in b)
+    header, body = client.ok("AT+CMGR=1")
+    smsc = simulator.network.settings.smsc
+    assert header.startswith(f'+CMGR: "REC UNREAD","{CUSTOMER}",,"')
+    assert header.endswith(f',145,4,0,0,"{smsc}",145,10')    # characters
+    assert body == "It is easy"
