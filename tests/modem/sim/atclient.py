@@ -31,7 +31,7 @@ class AtClient:
         while not predicate(self.buffer):
             if time.monotonic() > deadline:
                 raise TimeoutError(f"waited for a condition; got {self.buffer!r}")
-            self.buffer += self.port.read(4096)
+            self.buffer += self.port.read(max(1, self.port.in_waiting))   # returns on the first byte
         data, self.buffer = self.buffer, b""
         return data
 
