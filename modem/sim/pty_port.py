@@ -67,14 +67,23 @@ class PtyPort:
         os.write(self._wake_w, b"x")
 
     def read(self, timeout: float | None = None) -> bytes:
-        """Bytes the client wrote; b"" on timeout or wake-up. Raises PortClosed when unplugged."""
+        """Bytes the client wrote; b"" on timeout or wake-up. Raises PortClosed when unplugged.
+
+        close() may run on another thread at any moment: a descriptor that vanished (or whose
+        number was reused) under select() is detected by comparing it with the current one.
+        """
         master = self._master
         if master is None:
             raise PortClosed()
-        ready, _, _ = select.select([master, self._wake_r], [], [], timeout)
+        try:
+            ready, _, _ = select.select([master, self._wake_r], [], [], timeout)
+        except (OSError, ValueError):
+            if self._master != master:
+                raise PortClosed() from None
+            raise
         if self._wake_r in ready:
             os.read(self._wake_r, 64)
-        if master not in ready or self._master is None:
+        if master not in ready or self._master != master:
             return b""
         try:
             return os.read(master, 4096)
