@@ -1,0 +1,300 @@
+"""One modem: set-up, identity, status, sending, the message storages and its events.
+
+Receiving is split into separate steps -- list or read, then delete -- so that the caller can
+commit a message to its database before it is deleted from the modem (DESIGN.md).
+Events (modem.events) arrive on `events`, a queue filled by the reader thread; act on them from
+another thread, since commands cannot be sent from the reader thread.
+"""
+from __future__ import annotations
+
+import itertools
+import logging
+import queue
+import random
+import time
+from dataclasses import dataclass
+
+from modem import answers, events, pdu
+from modem.at.engine import Notification
+from modem.at.transport import Connection
+from modem.errors import CmeError, CmsError, CommandError, ModemError, SendFailed
+from modem.notifications import to_event
+
+log = logging.getLogger(__name__)
+
+SIM_BUSY_WAIT = 30.0      # how long a SIM may answer +CME ERROR: 14 after power-on
+SEND_TIMEOUT = 60.0       # a part can take this long on a congested network
+STAT_ALL = 4
+
+
+class SimLocked(ModemError):
+    """The SIM wants a PIN (none configured, or it was refused) or its PUK: staff must act."""
+
+
+@dataclass(frozen=True)
+class Identity:
+    manufacturer: str
+    model: str
+    revision: str
+    imei: str
+
+
+@dataclass(frozen=True)
+class StoredMessage:
+    """One message in a modem storage, raw and decoded (`message` None when undecodable)."""
+    storage: str
+    index: int
+    stat: int
+    pdu: str
+    message: pdu.Deliver | pdu.Submit | pdu.StatusReport | None
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class SentMessage:
+    """A message that went out: one TP-MR reference per part, in order."""
+    recipient: str
+    references: list[int]
+
+
+class Modem:
+    """A modem on a serial device. `open()` connects and sets it up; `close()` lets go."""
+
+    def __init__(self, path: str, *, pin: str | None = None, flow: str = "none",
+                 baudrate: int = 115200, timeout: float = 10.0, max_parts: int = 10,
+                 sim_busy_wait: float = SIM_BUSY_WAIT):
+        self.path, self.pin, self.flow, self.baudrate = path, pin, flow, baudrate
+        self.timeout, self.max_parts, self.sim_busy_wait = timeout, max_parts, sim_busy_wait
+        self.events: queue.Queue = queue.Queue()
+        self.connection: Connection | None = None
+        self.storages: tuple[str, str, str] | None = None
+        self.smsc: str | None = None
+        self._current_storage: str | None = None
+        self._concat = itertools.count(random.randrange(256))
+
+    # -- connection ---------------------------------------------------------------------------
+    def open(self) -> "Modem":
+        """Connect and set the modem up. Raises PortGone, SimLocked, AtTimeout, CommandError."""
+        self.connection = Connection(self.path, baudrate=self.baudrate, flow=self.flow,
+                                     timeout=self.timeout, on_notification=self._notification)
+        self.connection.engine.on_lost = lambda exc: self.events.put(events.Unplugged(str(exc)))
+        try:
+            self.initialise()
+        except Exception:
+            self.close()
+            raise
+        return self
+
+    def close(self) -> None:
+        if self.connection:
+            self.connection.close()
+            self.connection = None
+
+    def __enter__(self) -> "Modem":
+        return self.open() if self.connection is None else self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def at(self, command: str, timeout: float | None = None, **options) -> list[str]:
+        """One AT command (for the odd one this class has no method for)."""
+        if self.connection is None:
+            raise ModemError(f"{self.path} is not open")
+        return self.connection.engine.command(command, timeout, **options)
+
+    def _notification(self, notification: Notification) -> None:
+        self.events.put(to_event(notification))
+
+    # -- set-up -------------------------------------------------------------------------------
+    def initialise(self) -> None:
+        """Echo off, numeric errors, SIM unlocked, PDU mode, storages and indications chosen from
+        what the modem offers, the SMSC known. Safe to repeat after a reboot."""
+        self._current_storage = None
+        self.at("AT")
+        self.at("ATE0")
+        self.at("AT+CMEE=1")
+        self._unlock_sim()
+        self.at("AT+CMGF=0")
+        self._choose_storages()
+        self._choose_indications()
+        self.smsc = self._read_smsc()
+
+    def _unlock_sim(self) -> None:
+        deadline = time.monotonic() + self.sim_busy_wait
+        while True:
+            try:
+                state = answers.cpin_state(self.at("AT+CPIN?", final_optional=True))
+            except CmeError as error:
+                if error.code == 14 and time.monotonic() < deadline:   # SIM busy after power-on
+                    time.sleep(0.5)
+                    continue
+                raise
+            if state == "READY":
+                return
+            if state == "SIM PIN" and self.pin:
+                self._enter_pin()
+                continue
+            raise SimLocked(f"{self.path}: the SIM says {state}"
+                            + ("" if self.pin else "; no PIN is configured"))
+
+    def _enter_pin(self) -> None:
+        pin, self.pin = self.pin, None        # never try a refused PIN twice: tries are few
+        try:
+            self.at(f'AT+CPIN="{pin}"')
+        except CmeError as error:
+            raise SimLocked(f"{self.path}: the SIM refused the PIN ({error.line})") from error
+        self.pin = pin
+
+    def _choose_storages(self) -> None:
+        try:
+            choices = answers.storage_choices(self.at("AT+CPMS=?"))
+        except (CommandError, answers.AnswerError) as error:
+            log.warning("%s: no storage list (%s); using the modem's defaults", self.path, error)
+            return
+        chosen = answers.choose_storages(choices)
+        if chosen:
+            self.at("AT+CPMS=" + ",".join(f'"{name}"' for name in chosen))
+            self.storages, self._current_storage = chosen, chosen[0]
+
+    def _choose_indications(self) -> None:
+        try:
+            setting = answers.choose_cnmi(self.at("AT+CNMI=?"))
+        except (CommandError, answers.AnswerError):
+            setting = "2,1,0,2,0"
+        try:
+            self.at(f"AT+CNMI={setting}")
+        except CommandError:
+            log.warning("%s: +CNMI=%s refused; new messages are found by polling", self.path, setting)
+
+    def _read_smsc(self) -> str | None:
+        try:
+            self.at('AT+CSCS="GSM"')
+        except CommandError:
+            pass
+        try:
+            return answers.smsc(self.at("AT+CSCA?"))
+        except (CommandError, answers.AnswerError) as error:
+            log.warning("%s: SMSC unknown (%s)", self.path, error)
+            return None
+
+    # -- identity and status ------------------------------------------------------------------
+    def identity(self) -> Identity:
+        def value(command: str) -> str:
+            try:
+                return answers.identity_line(self.at(command))
+            except CommandError:
+                return ""
+        return Identity(value("AT+CGMI"), value("AT+CGMM"), value("AT+CGMR"), value("AT+CGSN"))
+
+    def signal(self) -> int | None:
+        """Signal strength in dBm, None when unknown."""
+        return answers.signal(self.at("AT+CSQ"))
+
+    def registered(self) -> bool:
+        """Able to send SMS: LTE (+CEREG) first, then +CGREG and +CREG (DESIGN.md)."""
+        for command, prefix in (("AT+CEREG?", "+CEREG"), ("AT+CGREG?", "+CGREG"), ("AT+CREG?", "+CREG")):
+            try:
+                stat = answers.registration(self.at(command), prefix)
+            except (CommandError, answers.AnswerError):
+                continue
+            if stat in answers.REGISTERED_STATES:
+                return True
+        return False
+
+    def operator(self) -> str | None:
+        try:
+            self.at("AT+COPS=3,0")
+        except CommandError:
+            pass
+        return answers.operator(self.at("AT+COPS?"))
+
+    def identify(self) -> dict:
+        """Everything `tokusoku modem identify` shows."""
+        identity = self.identity()
+        return {"manufacturer": identity.manufacturer, "model": identity.model,
+                "revision": identity.revision, "imei": identity.imei, "signal": self.signal(),
+                "registered": self.registered(), "operator": self.operator()}
+
+    # -- sending ------------------------------------------------------------------------------
+    def send(self, recipient: str, text: str, *, status_report: bool = True) -> SentMessage:
+        """Send `text` in as many parts as it needs (at most max_parts). Raises PduError for text
+        that cannot be sent, SendFailed (saying which parts went out) when a part fails."""
+        parts = pdu.encode_submit(recipient, text, status_report=status_report,
+                                  concat_ref=next(self._concat) & 0xFF, max_parts=self.max_parts)
+        references: list[int] = []
+        for number, part in enumerate(parts, start=1):
+            try:
+                answer = self.connection.engine.command_with_prompt(
+                    f"AT+CMGS={part.tpdu_length}", part.hex, SEND_TIMEOUT)
+                references.append(_reference(answer))
+            except ModemError as error:
+                raise SendFailed(error, number, len(parts), references) from error
+        return SentMessage(recipient, references)
+
+    # -- storages -----------------------------------------------------------------------------
+    def select_storage(self, storage: str) -> None:
+        """Make `storage` the one read and deleted from (AT+CPMS mem1)."""
+        if storage != self._current_storage:
+            self.at(f'AT+CPMS="{storage}"')
+            self._current_storage = storage
+
+    def list_stored(self, storage: str | None = None, stat: int = STAT_ALL) -> list[StoredMessage]:
+        """Every message in `storage` (default: the read storage), undecodable ones included."""
+        storage = storage or (self.storages[0] if self.storages else "SM")
+        self.select_storage(storage)
+        lines = self.at(f"AT+CMGL={stat}", timeout=max(self.timeout, 30.0))
+        found = []
+        for header, body in zip(lines[::2], lines[1::2]):
+            index, stat = header_numbers(header)[:2]
+            found.append(_stored(storage, index, stat, body))
+        return found
+
+    def read(self, storage: str, index: int) -> StoredMessage | None:
+        """The message at `index`, None when that place is empty."""
+        self.select_storage(storage)
+        try:
+            lines = self.at(f"AT+CMGR={index}")
+        except CmsError as error:
+            if error.code == 321:                # invalid memory index: nothing there
+                return None
+            raise
+        if len(lines) < 2:
+            return None
+        stat = header_numbers(lines[0])[0]
+        return _stored(storage, index, stat, lines[1])
+
+    def read_status_report(self, storage: str, index: int) -> StoredMessage | None:
+        """A report announced by +CDSI. Quectel names SM while the report sits in SR
+        (modem/sim/profiles.py QUECTEL), so SR is tried when the named place holds no report."""
+        found = self.read(storage, index)
+        if (found is None or not isinstance(found.message, pdu.StatusReport)) and storage != "SR":
+            try:
+                alternative = self.read("SR", index)
+            except CommandError:
+                alternative = None
+            if alternative is not None:
+                return alternative
+        return found
+
+    def delete(self, storage: str, index: int) -> None:
+        self.select_storage(storage)
+        self.at(f"AT+CMGD={index}")
+
+
+def header_numbers(header: str) -> list[int | None]:
+    """"+CMGR: 0,,24" -> [0, None, 24]."""
+    return [int(n) if n.strip().isdigit() else None for n in header.split(":", 1)[1].split(",")]
+
+
+def _stored(storage: str, index: int, stat: int | None, body: str) -> StoredMessage:
+    try:
+        return StoredMessage(storage, index, stat if stat is not None else -1, body, pdu.decode(body))
+    except pdu.PduError as error:
+        return StoredMessage(storage, index, stat if stat is not None else -1, body, None, str(error))
+
+
+def _reference(answer: list[str]) -> int:
+    for line in answer:
+        if line.startswith("+CMGS:"):
+            return int(line.split(":")[1].split(",")[0])
+    raise ModemError(f"no +CMGS reference in {answer!r}")
