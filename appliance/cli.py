@@ -5,6 +5,7 @@ import argparse
 import logging
 import sys
 
+from appliance import cli_modem
 from modem.sim.profiles import PROFILES
 
 
@@ -47,6 +48,8 @@ def parser() -> argparse.ArgumentParser:
     sim.add_argument("--part-time", type=float, metavar="SECONDS", help="radio time per SMS part")
     sim.add_argument("--delivery-delay", type=float, metavar="SECONDS", help="SMSC to phone delay")
     sim.set_defaults(handler=_sim)
+
+    cli_modem.add_parsers(commands)
     return top
 
 
@@ -56,6 +59,9 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         return args.handler(args)
+    except cli_modem.ERRORS as error:
+        print(f"tokusoku {args.command}: {error}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
 

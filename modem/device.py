@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import itertools
 import logging
+import os
 import queue
 import random
+import threading
 import time
 from dataclasses import dataclass
 
 from modem import answers, events, pdu
 from modem.at.engine import Notification
 from modem.at.transport import Connection
-from modem.errors import CmeError, CmsError, CommandError, ModemError, SendFailed
+from modem.errors import AtTimeout, CmeError, CmsError, CommandError, ModemError, PortGone, SendFailed
 from modem.notifications import to_event
 
 log = logging.getLogger(__name__)
@@ -70,6 +72,7 @@ class Modem:
         self.storages: tuple[str, str, str] | None = None
         self.smsc: str | None = None
         self._current_storage: str | None = None
+        self._ready = False
         self._concat = itertools.count(random.randrange(256))
 
     # -- connection ---------------------------------------------------------------------------
@@ -77,13 +80,32 @@ class Modem:
         """Connect and set the modem up. Raises PortGone, SimLocked, AtTimeout, CommandError."""
         self.connection = Connection(self.path, baudrate=self.baudrate, flow=self.flow,
                                      timeout=self.timeout, on_notification=self._notification)
-        self.connection.engine.on_lost = lambda exc: self.events.put(events.Unplugged(str(exc)))
+        engine = self.connection.engine
+        engine.on_lost = lambda exc: self.events.put(events.Unplugged(str(exc)))
+        engine.on_echo = lambda: self._ready and self.events.put(events.Rebooted("echo is back on"))
         try:
             self.initialise()
         except Exception:
             self.close()
             raise
         return self
+
+    def reconnect(self, stop: threading.Event | None = None,
+                  backoff: tuple[float, ...] = (0.2, 0.5, 1, 2, 5, 10, 30)) -> None:
+        """After an unplug or a failed open: wait for the device to come back, with growing pauses
+        (the last one repeats), and open it again. Returns when open; `stop` ends the wait."""
+        self.close()
+        stop = stop or threading.Event()
+        for attempt in itertools.count():
+            if os.path.exists(self.path):
+                try:
+                    self.open()
+                    log.info("%s: back after %d attempt(s)", self.path, attempt + 1)
+                    return
+                except (PortGone, AtTimeout) as error:
+                    log.info("%s: not ready yet: %s", self.path, error)
+            if stop.wait(backoff[min(attempt, len(backoff) - 1)]):
+                raise PortGone(f"{self.path}: stopped waiting for the device")
 
     def close(self) -> None:
         if self.connection:
@@ -110,6 +132,7 @@ class Modem:
         """Echo off, numeric errors, SIM unlocked, PDU mode, storages and indications chosen from
         what the modem offers, the SMSC known. Safe to repeat after a reboot."""
         self._current_storage = None
+        self._ready = False
         self.at("AT")
         self.at("ATE0")
         self.at("AT+CMEE=1")
@@ -118,6 +141,7 @@ class Modem:
         self._choose_storages()
         self._choose_indications()
         self.smsc = self._read_smsc()
+        self._ready = True
 
     def _unlock_sim(self) -> None:
         deadline = time.monotonic() + self.sim_busy_wait

@@ -65,6 +65,7 @@ class AtEngine:
         self.write_bytes = write
         self.on_notification = on_notification
         self.on_lost: Callable[[BaseException | None], None] | None = None
+        self.on_echo: Callable[[], None] | None = None     # echo came back (the modem restarted?)
         self.notifications: queue.Queue[Notification] = queue.Queue()
         self.timeout, self.name = timeout, name
         self.echo_seen = False
@@ -234,6 +235,8 @@ class AtEngine:
             pending.expect_body = False
             return True
         if line.strip().upper() == pending.command.strip().upper() or line == pending.payload:
+            if not self.echo_seen and self.on_echo:
+                self.on_echo()
             self.echo_seen = True                         # rule 7: echo is back (e.g. a reboot)
             return True
         if line.strip() == ">" and pending.payload is not None:

@@ -39,11 +39,11 @@ def _to_bytes(pdu: str | bytes) -> bytes:
 
 
 def _timestamp(reader: Reader, what: str, warnings: list[str]) -> datetime:
+    """A timestamp field; octets that are no date give INVALID_TIME and a warning."""
+    octets = reader.take(SCTS_LENGTH, what)
     try:
-        return decode_timestamp(reader.take(SCTS_LENGTH, what))
+        return decode_timestamp(octets)
     except PduError as exc:
-        if "PDU ends" in str(exc):
-            raise
         warnings.append(f"{what}: {exc}; replaced by {INVALID_TIME.isoformat()}")
         return INVALID_TIME
 
@@ -70,7 +70,12 @@ def _validity(reader: Reader, first: int,
     if vpf == 0b10:
         return decode_relative_validity(reader.octet("TP-VP"))
     if vpf == 0b11:
-        return _timestamp(reader, "TP-VP (absolute)", warnings)
+        octets = reader.take(SCTS_LENGTH, "TP-VP (absolute)")
+        try:
+            return decode_timestamp(octets)
+        except PduError as exc:
+            warnings.append(f"TP-VP (absolute): {exc}; validity ignored")
+            return None
     if vpf == 0b01:
         period, more = decode_enhanced_validity(reader.take(7, "TP-VP (enhanced)"))
         warnings.extend(more)
@@ -168,12 +173,12 @@ def decode(pdu: str | bytes, *, smsc_included: bool = True) -> Message:
         except PduError as exc:
             first_error = first_error or exc
             continue
+        clean = not message.warnings
         if note:
             message.warnings.insert(0, note)
-        if len(message.warnings) == bool(note):
+        if clean:
             return message
         fallback = fallback or message
     if fallback is not None:
         return fallback
-    assert first_error is not None
-    raise first_error
+    raise first_error or PduError("undecodable PDU")

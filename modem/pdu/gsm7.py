@@ -31,7 +31,7 @@ _EXTENDED = {ch: code for code, ch in DEFAULT_EXTENSION.items()}
 
 
 def septet_cost(ch: str) -> int | None:
-    """Septets `ch` takes in the default alphabet: 1, 2 (extension table) or None (not encodable)."""
+    """Septets `ch` takes: 1, 2 (extension table) or None (not in the default alphabet)."""
     if ch in _BASIC:
         return 1
     if ch in _EXTENDED:

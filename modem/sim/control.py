@@ -35,6 +35,7 @@ FAULTS = {
     "storage_full": lambda m, full=True: m.set_storage_full(full),
     "sim_busy": lambda m, seconds=10.0: m.set_sim_busy(seconds),
     "inject": _inject,
+    "answer_delay": lambda m, seconds=5.0: setattr(m.faults, "answer_delay", seconds),
     "split_urc": lambda m, seconds=0.05: setattr(m.faults, "split_delay", seconds),
     "coverage": lambda m, covered=True: m.set_coverage(covered),
     "ring": lambda m, number, times=3, interval=3.0: m.ring(number, times, interval),

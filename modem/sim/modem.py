@@ -201,6 +201,9 @@ class SimModem(BasicCommands, NetworkCommands, SmsCommands):
     # -- commands -----------------------------------------------------------------------------
     def _execute(self, line: str) -> None:
         log.debug("%s command %r", self.name, line)
+        if self.faults.answer_delay:
+            delay, self.faults.answer_delay = self.faults.answer_delay, 0.0
+            time.sleep(delay)      # hung: later commands wait too, as on a real modem
         lines: list[str] = []
         try:
             commands = commandline.parse(line)

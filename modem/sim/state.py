@@ -35,6 +35,7 @@ class Faults:
     busy_until: float = 0.0                                  # SIM busy (+CME ERROR: 14) until
     no_coverage: bool = False
     split_delay: float = 0.0    # seconds between a +CMT/+CDS header and its PDU line
+    answer_delay: float = 0.0   # the next command is answered this late (a hung modem); once
 
 
 @dataclass

@@ -1,15 +1,18 @@
 """Properties: any text survives encode -> decode -> join by sequence number; decoding garbage
-raises PduError and nothing else. Then the splitting rules at their boundaries."""
+raises PduError and nothing else. Then the splitting rules at their boundaries, the encoding
+options, timestamps, validity periods and TP-Status groups."""
 from datetime import datetime, timedelta, timezone
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from modem.pdu import (PduError, decode, encode_deliver, encode_submit, split_text,
-                       text_info)
+from modem.pdu import (PduError, decode, decode_timestamp, encode_deliver, encode_status_report,
+                       encode_submit, encode_timestamp, split_text, status_group, text_info)
 from modem.pdu.gsm7 import DEFAULT_ALPHABET, DEFAULT_EXTENSION
 
+JST = timezone(timedelta(hours=9))
+SCTS_TIME = datetime(2024, 1, 2, 3, 4, 5, tzinfo=JST)
 GSM_CHARS = DEFAULT_ALPHABET.replace("\x1b", "") + "".join(DEFAULT_EXTENSION.values())
 SPICE = "€[]{}~^|\\\f😀𠮷👍🏽é日本語ｶﾀｶﾅ\u200d\ufeff\x00"
 CHAR = st.one_of(
@@ -21,11 +24,18 @@ SLOW = settings(deadline=None, max_examples=150,
 
 
 @st.composite
-def texts(draw, chars=CHAR):
-    """Text that takes 1 to 10 parts, each count about equally likely."""
-    raw = "".join(draw(st.lists(st.text(chars, max_size=120), max_size=16)))
-    parts = split_text(raw, max_parts=1000)
-    return "".join(parts[:draw(st.integers(1, 10))])
+def texts(draw, chars=None):
+    """Text that takes 1 to 10 parts, each count about equally likely: random chunks repeated
+    to past 10 parts, cut after a drawn number of parts, the last part cut at a drawn length."""
+    if chars is None:
+        chars = draw(st.sampled_from([CHAR, st.sampled_from(GSM_CHARS)]))
+    chunks = draw(st.lists(st.text(chars, min_size=1, max_size=40), min_size=1, max_size=8))
+    raw = "".join(chunks)
+    while len(raw) < 1600:
+        raw += "".join(chunks)
+    parts = split_text(raw, max_parts=10**4)[:draw(st.integers(1, 10))]
+    last = parts.pop()
+    return "".join(parts) + last[:draw(st.integers(1, len(last)))]
 
 
 NUMBERS = st.from_regex(r"\+?[0-9]{1,20}", fullmatch=True)
@@ -203,7 +213,8 @@ def test_euro_escape_is_not_split_at_153_septets():
     text = "a" * 152 + "€" + "b" * 10        # ESC would be septet 153, 0x65 septet 154
     pdus = encode_submit("+819012345678", text)
     assert [p.text for p in pdus] == ["a" * 152, "€" + "b" * 10]
-    assert bytes.fromhex(pdus[0].hex)[-(1 + 133)] == 7 + 152   # UDL: header septets + text
+    raw = bytes.fromhex(pdus[0].hex)
+    assert raw[-141] == 7 + 152   # TP-UDL: 7 header septets + 152 (no lone ESC), in 140 octets
     assert [decode(p.hex).text for p in pdus] == ["a" * 152, "€" + "b" * 10]
 
 
@@ -214,3 +225,124 @@ def test_split_text_forced_encodings():
         split_text("日本", encoding="gsm7")
     with pytest.raises(PduError, match="unknown encoding"):
         split_text("x", encoding="utf8")
+
+
+# --- encoding options ------------------------------------------------------------------------
+
+
+def test_alphanumeric_sender_round_trip():
+    [pdu] = encode_deliver("TOKUSOKU", "ご入金ありがとうございます", SCTS_TIME)
+    raw = bytes.fromhex(pdu.hex)
+    assert raw[2:4] == bytes((14, 0xD0))          # 8 septets = 56 bits = 14 semi-octets
+    msg = decode(raw)
+    assert (msg.sender, msg.text, msg.encoding) == ("TOKUSOKU", "ご入金ありがとうございます",
+                                                    "ucs2")
+    assert decode(encode_deliver("Shop-Tokyo1", "x", SCTS_TIME)[0].hex).sender == "Shop-Tokyo1"
+    with pytest.raises(PduError, match="more than 11"):
+        encode_deliver("TOKUSOKU-JAPAN", "x", SCTS_TIME)
+
+
+@pytest.mark.parametrize("address", ["", "090-1234-5678", "+", "1" * 21])
+def test_addresses_that_cannot_be_encoded(address):
+    with pytest.raises(PduError):
+        encode_submit(address, "x")
+
+
+def test_submit_options_reach_the_pdu():
+    [pdu] = encode_submit("+819012345678", "hi", reference=5, status_report=True,
+                          reject_duplicates=True, validity=timedelta(minutes=7),
+                          message_class=0)
+    raw = bytes.fromhex(pdu.hex)
+    assert raw[:3] == bytes((0x00, 0x35, 5))     # SRR | VPF relative | RD | SUBMIT
+    msg = decode(raw)
+    assert (msg.status_report_request, msg.reject_duplicates, msg.reference) == (True, True, 5)
+    assert (msg.validity, msg.dcs, msg.message_class) == (timedelta(minutes=10), 0x10, 0)
+    absolute = decode(encode_submit("+8190", "x", validity=SCTS_TIME)[0].hex)
+    assert absolute.validity == SCTS_TIME
+
+
+def test_multipart_submit_references_and_udh():
+    pdus = encode_submit("+819012345678", "あ" * 100, reference=255, concat_ref=0x1AB)
+    messages = [decode(p.hex) for p in pdus]
+    assert [m.reference for m in messages] == [255, 0]
+    assert [m.udh.hex() for m in messages] == ["050003ab0201", "050003ab0202"]
+    assert bytes.fromhex(pdus[0].hex)[1] == 0x41   # UDHI | SUBMIT
+
+
+@pytest.mark.parametrize("kwargs", [
+    {"reference": 256}, {"validity": timedelta(weeks=64)}, {"validity": timedelta(-1)},
+    {"message_class": 4}, {"encoding": "utf8"}, {"smsc": "SMSC"}, {"max_parts": 0},
+    {"encoding": "8bit", "text": "日本"}, {"encoding": "gsm7", "text": "日本"},
+    {"text": "\ud800"}])
+def test_submit_options_that_cannot_be_encoded(kwargs):
+    kwargs = {"text": "hi", **kwargs}
+    with pytest.raises(PduError):
+        encode_submit("+819012345678", kwargs.pop("text"), **kwargs)
+
+
+def test_8bit_submit():
+    msg = decode(encode_submit("+8190", "Hello\xff", encoding="8bit")[0].hex)
+    assert (msg.encoding, msg.dcs, msg.data, msg.text) == ("8bit", 0x04, b"Hello\xff",
+                                                           "Hello\xff")
+
+
+# --- timestamps, validity, status reports ----------------------------------------------------
+
+
+@pytest.mark.parametrize("minutes, tz_octet", [
+    (9 * 60, 0x63), (-60, 0x48), (5 * 60 + 45, 0x32), (-(3 * 60 + 30), 0x49), (0, 0x00),
+    (-5 * 60, 0x0A), (19 * 60 + 45, 0x97), (-(19 * 60 + 45), 0x9F)],
+    ids=["+09:00", "-01:00", "+05:45", "-03:30", "UTC", "-05:00", "+19:45", "-19:45"])
+def test_timestamp_time_zones_in_quarter_hours_with_sign_bit(minutes, tz_octet):
+    moment = datetime(2024, 1, 2, 3, 4, 5, tzinfo=timezone(timedelta(minutes=minutes)))
+    octets = encode_timestamp(moment)
+    assert octets[:6].hex() == "421020304050" and octets[6] == tz_octet
+    back = decode_timestamp(octets)
+    assert back == moment and back.utcoffset() == moment.utcoffset()
+
+
+@pytest.mark.parametrize("moment", [
+    datetime(2024, 1, 2), datetime(2024, 1, 2, tzinfo=timezone(timedelta(minutes=7))),
+    datetime(1999, 12, 31, tzinfo=JST), datetime(2100, 1, 1, tzinfo=JST),
+    datetime(2024, 1, 2, tzinfo=timezone(timedelta(hours=20)))],
+    ids=["naive", "7min", "1999", "2100", "+20h"])
+def test_timestamp_that_cannot_be_encoded(moment):
+    with pytest.raises(PduError):
+        encode_timestamp(moment)
+
+
+@pytest.mark.parametrize("status, group", [
+    (0x00, "delivered"), (0x01, "delivered"), (0x02, "delivered"), (0x1F, "delivered"),
+    (0x20, "pending"), (0x25, "pending"), (0x30, "pending"), (0x3F, "pending"),
+    (0x40, "failed"), (0x46, "failed"), (0x60, "failed"), (0x63, "failed"), (0x7F, "failed"),
+    # §9.2.3.15: reserved values are read as "Service Rejected" (0x63)
+    (0x03, "failed"), (0x0F, "failed"), (0x26, "failed"), (0x4A, "failed"), (0x6F, "failed"),
+    (0x80, "failed"), (0xFF, "failed")])
+def test_status_group(status, group):
+    assert status_group(status) == group
+    pdu = encode_status_report("+819012345678", 42, status, SCTS_TIME,
+                               SCTS_TIME + timedelta(seconds=30), smsc="+819012000000")
+    msg = decode(pdu.hex)
+    assert (msg.type, msg.status, msg.reference, msg.recipient) == (
+        "status-report", status, 42, "+819012345678")
+    assert msg.discharge_time == SCTS_TIME + timedelta(seconds=30) and msg.warnings == []
+    assert (msg.delivered, msg.temporary, msg.permanent) == (
+        group == "delivered", group == "pending", group == "failed")
+
+
+@pytest.mark.parametrize("status", [-1, 256])
+def test_status_group_rejects_non_octets(status):
+    with pytest.raises(PduError):
+        status_group(status)
+
+
+@pytest.mark.parametrize("octet, period", [
+    (0, timedelta(minutes=5)), (143, timedelta(hours=12)), (144, timedelta(hours=12.5)),
+    (167, timedelta(hours=24)), (168, timedelta(days=2)), (196, timedelta(days=30)),
+    (197, timedelta(weeks=5)), (255, timedelta(weeks=63))])
+def test_relative_validity_boundaries(octet, period):
+    # §9.2.3.12.1: 5-minute steps, then 30 minutes, days and weeks
+    from modem.pdu.timestamp import decode_relative_validity, encode_relative_validity
+    assert decode_relative_validity(octet) == period
+    assert encode_relative_validity(period) == octet
+    assert encode_relative_validity(period - timedelta(seconds=1)) == octet   # rounds up

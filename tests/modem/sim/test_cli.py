@@ -11,20 +11,9 @@ from modem import pdu
 from modem.sim.control import call
 from tests.modem.sim.atclient import AtClient
 from tests.modem.sim.conftest import wait_for
+from tests.modem.sim.process import start_sim
 
 CUSTOMER = "+819012345678"
-
-
-def start_sim(*args, cwd=None):
-    process = subprocess.Popen([sys.executable, "-m", "appliance.cli", "sim", *args],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=cwd)
-    lines = []
-    while not lines or not lines[-1].startswith("control"):
-        line = process.stdout.readline()
-        if not line:
-            raise AssertionError(f"tokusoku sim ended: {process.stderr.read()}")
-        lines.append(line.rstrip("\n"))
-    return process, lines
 
 
 @pytest.fixture

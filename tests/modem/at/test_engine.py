@@ -1,0 +1,154 @@
+"""The engine's rules on an in-memory link that splits and merges what the modem writes."""
+import random
+import threading
+
+import pytest
+
+from modem.at.engine import AtEngine
+from modem.errors import AtTimeout, CmeError, CmsError, PortGone
+
+
+class Link:
+    """Answers each command from a script, in chunks of random size (seeded)."""
+
+    def __init__(self, script: dict[str, bytes], seed: int = 0):
+        self.script, self.random = script, random.Random(seed)
+        self.engine = AtEngine(self.write, timeout=0.5)
+        self.written: list[bytes] = []
+        self._line = b""
+
+    def write(self, data: bytes) -> None:
+        self.written.append(data)
+        self._line += data
+        while b"\r" in self._line or b"\x1a" in self._line:
+            end = min(i for i in (self._line.find(b"\r"), self._line.find(b"\x1a")) if i >= 0)
+            command, self._line = self._line[:end].decode(), self._line[end + 1:]
+            command = command[command.find("AT"):] if "AT" in command else command.lstrip("\x1b")
+            answer = self.script.get(command)
+            if answer is not None:
+                self.feed(answer)
+
+    def feed(self, data: bytes) -> None:
+        while data:
+            cut = self.random.randint(1, max(1, len(data)))
+            self.engine.data_received(data[:cut])
+            data = data[cut:]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_answer_lines_and_final(seed):
+    link = Link({"AT+CSQ": b"\r\n+CSQ: 18,99\r\n\r\nOK\r\n"}, seed)
+    assert link.engine.command("AT+CSQ") == ["+CSQ: 18,99"]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_notification_inside_a_response_goes_to_the_queue(seed):
+    link = Link({"AT+CSQ": b'\r\n+CSQ: 18,99\r\n\r\n+CMTI: "SM",3\r\n\r\nOK\r\n'}, seed)
+    assert link.engine.command("AT+CSQ") == ["+CSQ: 18,99"]
+    assert link.engine.notifications.get_nowait().line == '+CMTI: "SM",3'
+
+
+def test_two_notifications_in_one_burst_are_both_kept():
+    link = Link({})
+    link.engine.data_received(b'\r\n+CMTI: "SM",1\r\n\r\n+CMTI: "SM",2\r\n')
+    queue = link.engine.notifications
+    assert [queue.get_nowait().line for _ in range(2)] == ['+CMTI: "SM",1', '+CMTI: "SM",2']
+
+
+def test_cmti_between_prompt_and_cmgs_is_not_lost():
+    link = Link({"AT+CMGS=5": b'\r\n> \r\n+CMTI: "SM",1\r\n', "00AABB": b"\r\n+CMGS: 7\r\n\r\nOK\r\n"})
+    assert link.engine.command_with_prompt("AT+CMGS=5", "00AABB") == ["+CMGS: 7"]
+    assert link.engine.notifications.get_nowait().line == '+CMTI: "SM",1'
+    assert link.written[-1] == b"00AABB\x1a"
+
+
+def test_prompt_without_space_and_on_its_own_line():
+    link = Link({"AT+CMGS=5": b"\r\n>\r\n", "00AA": b"\r\n+CMGS: 1\r\n\r\nOK\r\n"})
+    assert link.engine.command_with_prompt("AT+CMGS=5", "00AA") == ["+CMGS: 1"]
+
+
+def test_error_instead_of_prompt():
+    link = Link({"AT+CMGS=5": b"\r\n+CMS ERROR: 330\r\n"})
+    with pytest.raises(CmsError) as info:
+        link.engine.command_with_prompt("AT+CMGS=5", "00AA")
+    assert info.value.code == 330 and link.written == [b"AT+CMGS=5\r"]
+
+
+def test_stuck_prompt_is_cancelled_with_escape_and_resynchronised():
+    link = Link({"AT+CSQ": b"\r\n+CSQ: 18,99\r\n\r\nOK\r\n"})
+    with pytest.raises(AtTimeout):
+        link.engine.command_with_prompt("AT+CMGS=5", "00AA", timeout=0.05)
+    assert link.written[-1] == b"\x1b"
+    assert link.engine.command("AT+CSQ") == ["+CSQ: 18,99"]
+
+
+def test_cds_header_and_pdu_apart_are_joined_by_content():
+    link = Link({"AT": b"\r\nOK\r\n"})
+    link.engine.data_received(b"\r\n+CDS: 25\r\n")
+    assert link.engine.notifications.empty()
+    assert link.engine.command("AT") == []          # a command in between changes nothing
+    link.engine.data_received(b"0006D60B911326880736F4111011719551401110117195714000\r\n")
+    notification = link.engine.notifications.get_nowait()
+    assert notification.kind == "+CDS" and notification.body.startswith("0006D6")
+
+
+def test_ok_as_a_message_text_is_not_a_final_result():
+    listing = (b'\r\n+CMGL: 1,"REC READ","+8190",,"26/12/03,10:00:00+36"\r\nOK\r\n'
+               b'+CMGL: 2,"REC READ","+8190",,"26/12/03,10:00:00+36"\r\nfine\r\n\r\nOK\r\n')
+    link = Link({'AT+CMGL="ALL"': listing})
+    lines = link.engine.command('AT+CMGL="ALL"')
+    assert lines[1] == "OK" and lines[3] == "fine" and len(lines) == 4
+
+
+def test_late_answer_after_a_timeout_never_reaches_the_next_command():
+    link = Link({"AT+CSQ": b"\r\n+CSQ: 18,99\r\n\r\nOK\r\n", "AT+CGMI": b"\r\nAcme\r\n\r\nOK\r\n"})
+    with pytest.raises(AtTimeout):
+        link.engine.command("AT+COPS?", timeout=0.05)
+    link.script["AT+CSQ"] = b'\r\n+COPS: 0,0,"LATE",7\r\n\r\nOK\r\n\r\n+CSQ: 18,99\r\n\r\nOK\r\n'
+    assert link.engine.command("AT+CGMI") == ["Acme"]
+    assert b"AT+CSQ\r" in link.written               # the resync probe went first
+
+
+def test_echo_is_tolerated_and_turned_off():
+    link = Link({"AT+CGMI": b"AT+CGMI\r\r\nAcme\r\n\r\nOK\r\n", "ATE0": b"ATE0\r\r\nOK\r\n",
+                 "AT": b"\r\nOK\r\n"})
+    assert link.engine.command("AT+CGMI") == ["Acme"]
+    link.engine.command("AT")
+    assert b"ATE0\r" in link.written
+
+
+def test_line_noise_is_dropped_not_fatal():
+    link = Link({"AT+CSQ": b"\xff\xfe\x00junk\r\n\r\n+CSQ: 18,99\r\n\r\nOK\r\n"})
+    assert link.engine.command("AT+CSQ") == ["+CSQ: 18,99"]
+    assert link.engine.notifications.empty()
+
+
+def test_cme_error_is_typed():
+    link = Link({"AT+CPIN?": b"\r\n+CME ERROR: 14\r\n"})
+    with pytest.raises(CmeError) as info:
+        link.engine.command("AT+CPIN?")
+    assert info.value.code == 14
+
+
+def test_waiter_is_removed_after_every_outcome():
+    link = Link({"AT": b"\r\nOK\r\n", "AT+X": b"\r\nERROR\r\n"})
+    for command in ("AT", "AT+X", "AT+SLOW"):
+        try:
+            link.engine.command(command, timeout=0.05)
+        except Exception:
+            pass
+        assert link.engine._pending is None
+
+
+def test_connection_lost_wakes_the_caller():
+    link = Link({})
+    threading.Timer(0.05, link.engine.connection_lost, args=(OSError("unplugged"),)).start()
+    with pytest.raises(PortGone):
+        link.engine.command("AT", timeout=5)
+    with pytest.raises(PortGone):
+        link.engine.command("AT")
+
+
+def test_wavecom_answer_without_final():
+    link = Link({"AT+CPIN?": b"\r\n+CPIN: READY\r\n"})
+    assert link.engine.command("AT+CPIN?", final_optional=True) == ["+CPIN: READY"]

@@ -1,0 +1,196 @@
+"""One modem through the engine, against every simulator profile, over real pseudo-terminals."""
+import queue
+
+import pytest
+
+from modem import events, pdu
+from modem.device import Modem, SimLocked
+from modem.errors import AtTimeout, CmeError, CmsError, PortGone, SendFailed
+from modem.sim.network import NetworkSettings
+from modem.sim.profiles import PROFILES
+from modem.sim.simulator import Simulator
+from modem.sim.storage import REC_UNREAD, StoredMessage
+from tests.modem.sim.conftest import FAST, wait_for
+
+CUSTOMER = "+819012345678"
+
+
+@pytest.fixture
+def simulator():
+    sim = Simulator(NetworkSettings(**FAST))
+    yield sim
+    sim.stop()
+
+
+@pytest.fixture(params=sorted(PROFILES))
+def pair(request, simulator, tmp_path):
+    """(simulated modem, our Modem opened on it) for each profile."""
+    sim_modem = simulator.add_modem(request.param, link=str(tmp_path / "ttyUSB0"))
+    device = Modem(sim_modem.path, timeout=2).open()
+    yield sim_modem, device
+    device.close()
+
+
+def next_event(device, kind, timeout=5.0):
+    """The next event of type `kind` (others are skipped); fails after `timeout` seconds."""
+    import time
+    deadline = time.monotonic() + timeout
+    while True:
+        event = device.events.get(timeout=max(0.0, deadline - time.monotonic()))
+        if isinstance(event, kind):
+            return event
+
+
+def received_texts(simulator, number=CUSTOMER):
+    return [m.text for m in simulator.network.handset(number).received]
+
+
+@pytest.mark.parametrize("text, parts", [("お支払いのお願い", 1), ("督" * 670, 10)])
+def test_send_one_and_ten_parts(pair, simulator, text, parts):
+    _, device = pair
+    sent = device.send(CUSTOMER, text)
+    assert len(sent.references) == parts and len(set(sent.references)) == parts
+    wait_for(lambda: received_texts(simulator))
+    assert received_texts(simulator) == [text]
+
+
+def test_status_reports_match_the_parts_sent(pair):
+    _, device = pair
+    sent = device.send(CUSTOMER, "確認" * 40)                      # 2 parts
+    reports = []
+    for _ in sent.references:
+        event = next_event(device, events.StatusReportStored)
+        reports.append(device.read_status_report(event.storage, event.index).message)
+    assert sorted((r.reference, r.recipient) for r in reports) == sorted((ref, CUSTOMER) for ref in sent.references)
+    assert {pdu.status_group(r.status) for r in reports} == {"delivered"}
+
+
+def test_receive_commit_then_delete(pair, simulator):
+    sim_modem, device = pair
+    simulator.send_sms(CUSTOMER, sim_modem.sim.number, "振り込みました🙏")
+    event = next_event(device, events.SmsStored)
+    stored = device.read(event.storage, event.index)
+    assert stored.message.text == "振り込みました🙏" and stored.message.sender == CUSTOMER
+    assert [m.index for m in device.list_stored()] == [event.index]   # still there until deleted
+    device.delete(event.storage, event.index)
+    assert device.list_stored() == []
+
+
+def test_cmti_between_prompt_and_cmgs_is_not_lost(pair, simulator):
+    sim_modem, device = pair
+    sim_modem.storages.receive_storage.store(StoredMessage(
+        pdu.encode_deliver(CUSTOMER, "割り込み", simulator.network.now())[0].hex, REC_UNREAD, 20))
+    sim_modem.faults.after_prompt.append('+CMTI: "SM",1')
+    device.send(CUSTOMER, "送信中")
+    event = next_event(device, events.SmsStored)
+    assert device.read(event.storage, event.index).message.text == "割り込み"
+
+
+def test_two_cmti_in_one_burst(pair, simulator):
+    sim_modem, device = pair
+    for text in ("一通目", "二通目"):
+        sim_modem.storages.receive_storage.store(StoredMessage(
+            pdu.encode_deliver(CUSTOMER, text, simulator.network.now())[0].hex, REC_UNREAD, 20))
+    sim_modem.port.write(b'\r\n+CMTI: "SM",1\r\n\r\n+CMTI: "SM",2\r\n')
+    indexes = [next_event(device, events.SmsStored).index for _ in range(2)]
+    assert [device.read("SM", i).message.text for i in indexes] == ["一通目", "二通目"]
+
+
+def test_cds_header_and_pdu_50_ms_apart(pair):
+    sim_modem, device = pair
+    device.at("AT+CNMI=2,1,0,1,0")
+    sim_modem.faults.split_delay = 0.05
+    sent = device.send(CUSTOMER, "report")
+    event = next_event(device, events.StatusReportReceived)
+    assert event.report.reference == sent.references[0]
+
+
+def test_reboot_mid_session(pair, simulator):
+    sim_modem, device = pair
+    sim_modem.reboot()
+    assert device.signal() == -77                        # echo is back on: tolerated
+    next_event(device, events.Rebooted)                  # from the boot lines or the echo
+    device.initialise()
+    assert device.send(CUSTOMER, "再起動後").references
+    wait_for(lambda: received_texts(simulator) == ["再起動後"])
+
+
+def test_unplug_and_replug_loses_and_duplicates_nothing(pair, simulator):
+    sim_modem, device = pair
+    sim_modem.unplug()
+    next_event(device, events.Unplugged)
+    with pytest.raises(SendFailed) as failed:
+        device.send(CUSTOMER, "届かない")
+    assert isinstance(failed.value.cause, PortGone) and failed.value.sent == []
+    for text in ("抜けている間 1", "抜けている間 2"):
+        simulator.send_sms(CUSTOMER, sim_modem.sim.number, text)
+    wait_for(lambda: simulator.network.waiting_for(sim_modem.sim.number) == 2)
+    simulator.network.scheduler.call_later(0.3, sim_modem.replug)
+    device.reconnect(backoff=(0.05,))
+    wait_for(lambda: len(device.list_stored()) == 2)
+    assert sorted(m.message.text for m in device.list_stored()) == ["抜けている間 1", "抜けている間 2"]
+    for message in device.list_stored():
+        device.delete(message.storage, message.index)
+    assert device.list_stored() == [] and simulator.network.waiting_for(sim_modem.sim.number) == 0
+
+
+def test_garbage_bytes_do_no_harm(pair):
+    sim_modem, device = pair
+    sim_modem.send_garbage()
+    assert device.identify()["registered"] is True
+
+
+def test_late_answer_after_a_timeout_never_reaches_the_next_command(pair):
+    sim_modem, device = pair
+    sim_modem.faults.answer_delay = 0.5
+    with pytest.raises(AtTimeout):
+        device.at("AT+COPS?", timeout=0.2)
+    assert device.identity().manufacturer == sim_modem.profile.manufacturer.strip()
+    assert device.signal() == -77
+
+
+@pytest.mark.parametrize("cmee", [1, 2])
+def test_errors_in_every_form_are_typed(pair, simulator, cmee):
+    sim_modem, device = pair
+    device.at(f"AT+CMEE={cmee}")
+    with pytest.raises(CmeError) as cme:
+        device.at("AT+CFUN=9")
+    assert (cme.value.code, cme.value.text) == ((50, None) if cmee == 1 else (None, "incorrect parameters"))
+    simulator.add_handset("+819000000000", unknown=True)
+    with pytest.raises(SendFailed) as failed:
+        device.send("+819000000000", "x")
+    assert isinstance(failed.value.cause, CmsError) and failed.value.permanent is (cmee == 1)
+    sim_modem.set_coverage(False)
+    with pytest.raises(SendFailed) as failed:
+        device.send(CUSTOMER, "x")
+    assert failed.value.permanent is False
+
+
+def test_failed_part_says_which_parts_went_out(simulator):
+    sim_modem = simulator.add_modem(daily_cap=2)
+    with Modem(sim_modem.path, timeout=2) as device:
+        with pytest.raises(SendFailed) as failed:
+            device.send(CUSTOMER, "あ" * 200)                    # 3 parts, the cap is 2
+    assert (failed.value.failed_part, failed.value.total, len(failed.value.sent)) == (3, 3, 2)
+    assert failed.value.cause.code == 21
+
+
+def test_pin_entered_when_configured_and_refused_pin_not_retried(simulator):
+    sim_modem = simulator.add_modem(pin="1234")
+    with pytest.raises(SimLocked, match="no PIN is configured"):
+        Modem(sim_modem.path, timeout=2).open()
+    with pytest.raises(SimLocked, match="refused the PIN"):
+        Modem(sim_modem.path, pin="0000", timeout=2).open()
+    assert sim_modem.sim.pin_tries == 2
+    with Modem(sim_modem.path, pin="1234", timeout=2) as device:
+        assert device.registered()
+
+
+def test_sim_busy_after_power_on_is_waited_for(simulator):
+    sim_modem = simulator.add_modem(sim_busy=0.5)
+    with Modem(sim_modem.path, timeout=2) as device:
+        assert device.registered()
+    sim_modem.set_sim_busy(5)
+    with pytest.raises(CmeError) as busy:
+        Modem(sim_modem.path, timeout=2, sim_busy_wait=0.2).open()
+    assert busy.value.code == 14
