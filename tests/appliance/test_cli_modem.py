@@ -84,3 +84,21 @@ def test_pdu_encode_then_decode():
 def test_errors_go_to_stderr_without_traceback(args, message):
     result = tokusoku(*args, check=False)
     assert result.returncode == 1 and message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_watch_prints_what_arrives_until_stopped(sim):
+    device, url = sim
+    tokusoku("modem", "inbox", "--device", device, "--delete")
+    watch = subprocess.Popen([sys.executable, "-m", "appliance.cli", "modem", "watch", "--device", device,
+                              "--json", "--delete"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert "watching" in watch.stderr.readline()
+        call(url, "/sms", {"from": CUSTOMER, "to": "modem0", "text": "見ています👀"})
+        record = ""
+        while not record.rstrip().endswith("}"):
+            record += watch.stdout.readline()
+        message = json.loads(record)
+        assert (message["type"], message["sender"], message["text"]) == ("deliver", CUSTOMER, "見ています👀")
+    finally:
+        watch.terminate()
+        watch.wait(timeout=10)

@@ -194,3 +194,15 @@ def test_sim_busy_after_power_on_is_waited_for(simulator):
     with pytest.raises(CmeError) as busy:
         Modem(sim_modem.path, timeout=2, sim_busy_wait=0.2).open()
     assert busy.value.code == 14
+
+
+@pytest.mark.parametrize("flow", ["none", "rtscts", "dsrdtr", "xonxoff"])
+def test_every_flow_control_setting_opens_and_talks(simulator, flow):
+    sim_modem = simulator.add_modem()
+    with Modem(sim_modem.path, flow=flow, timeout=2) as device:
+        assert device.signal() == -77
+
+
+def test_unknown_flow_control_is_named():
+    with pytest.raises(ValueError, match="unknown flow control 'cts'"):
+        Modem("/dev/null", flow="cts").open()
