@@ -3,10 +3,22 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
+from pathlib import Path
 
 from appliance import cli_modem
 from modem.sim.profiles import PROFILES
+
+
+DEFAULT_DB = "var/tokusoku.db"
+
+
+def open_database(args: argparse.Namespace):
+    """The database named by --db, created (with its folder) when missing."""
+    from appliance.db import Database
+    Path(args.db).parent.mkdir(parents=True, exist_ok=True)
+    return Database(args.db)
 
 
 def _sim(args: argparse.Namespace) -> int:
@@ -31,6 +43,8 @@ def _run(args: argparse.Namespace) -> int:
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="tokusoku", description="督促 SMS payment-reminder appliance")
     top.add_argument("-v", "--verbose", action="count", default=0, help="more logging (-vv: debug)")
+    top.add_argument("--db", default=os.environ.get("TOKUSOKU_DB", DEFAULT_DB), metavar="FILE",
+                     help=f"the SQLite database (default {DEFAULT_DB}, or $TOKUSOKU_DB)")
     commands = top.add_subparsers(dest="command", required=True)
 
     run = commands.add_parser("run", help="web + scheduler + modems; with no config: the built-in demo")
