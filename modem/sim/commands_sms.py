@@ -3,7 +3,6 @@ delete -- and how a received message or status report reaches the client (+CMTI/
 """
 from __future__ import annotations
 
-import time
 from datetime import timedelta
 
 from modem import pdu
@@ -56,6 +55,14 @@ class SmsCommands:
         if cmd.form == TEST:
             return ["+CSMS: (0,1)"]
         return ["+CSMS: 1,1,1"]
+
+    def at_cnma(self, cmd: Command):
+        """New-message acknowledgement (TS 27.005 §3.4.4). The simulated modem stays in +CSMS
+        service 0, where no acknowledgement is expected: +CMS ERROR: 340, as real modems answer
+        smstools, which sends AT+CNMA after every routed +CDS/+CMT."""
+        if cmd.form == TEST:
+            return []
+        raise cms(340)
 
     def at_csdh(self, cmd: Command):
         if cmd.form == READ:
@@ -176,11 +183,11 @@ class SmsCommands:
             if cmd.form != SET or not cmd.arg(0).isdigit() or not 1 <= int(cmd.arg(0)) <= 176:
                 raise cms(304)
             length = int(cmd.arg(0))
-            return TextEntry(lambda text: self._send_pdu(text, length))
+            return TextEntry(lambda text: self._send_pdu(text, length), self.network.settings.time_per_part())
         if cmd.form != SET or not cmd.arg(0):
             raise cms(305)
         recipient = self.decode_string(cmd.arg(0))
-        return TextEntry(lambda text: self._send_text(recipient, text))
+        return TextEntry(lambda text: self._send_text(recipient, text), self.network.settings.time_per_part())
 
     def _send_pdu(self, text: str, length: int) -> list[str]:
         try:
@@ -206,8 +213,7 @@ class SmsCommands:
         return self._transmit(bytearray(bytes.fromhex(parts[0].hex)[1:]))
 
     def _transmit(self, tpdu: bytearray) -> list[str]:
-        """Radio time, then the network takes the part; answers +CMGS: <mr>."""
-        time.sleep(self.network.settings.time_per_part())
+        """The network takes the part (the radio time has passed); answers +CMGS: <mr>."""
         if not self.registered:
             raise cms(331)
         if len(tpdu) < 2 or tpdu[0] & 0x03 != 0x01:

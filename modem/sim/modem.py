@@ -190,13 +190,17 @@ class SimModem(BasicCommands, NetworkCommands, SmsCommands):
         return None
 
     def _finish_entry(self, entry: TextEntry, text: str) -> None:
-        """Send what was typed after the prompt. The radio time passes without the lock held."""
-        try:
-            lines = entry.finish(text)
-            final = "OK"
-        except ModemError as error:
-            lines, final = [], error_line(error, self.settings.cmee)
-        self._respond(lines, final)
+        """Send what was typed after the prompt. The radio time passes without the lock held
+        (unsolicited lines may go out meanwhile); handing the part to the network and answering
+        +CMGS happen under it, so its status report cannot overtake the answer."""
+        time.sleep(entry.radio_time)
+        with self._lock:
+            try:
+                lines = entry.finish(text)
+                final = "OK"
+            except ModemError as error:
+                lines, final = [], error_line(error, self.settings.cmee)
+            self._respond(lines, final)
 
     # -- commands -----------------------------------------------------------------------------
     def _execute(self, line: str) -> None:

@@ -16,7 +16,7 @@ CMS_TEXT = {
     305: "invalid text mode parameter", 310: "SIM not inserted", 311: "SIM PIN required",
     313: "SIM failure", 314: "SIM busy", 320: "memory failure", 321: "invalid memory index",
     322: "memory full", 330: "SMSC address unknown", 331: "no network service",
-    332: "network timeout", 500: "unknown error",
+    332: "network timeout", 340: "no +CNMA acknowledgement expected", 500: "unknown error",
 }
 
 

@@ -37,12 +37,13 @@ class Simulator:
 
     def add_modem(self, profile: str = "generic", *, number: str | None = None, pin: str | None = None,
                   puk: str = "12345678", link: str | None = None, daily_cap: int | None = None,
-                  sim_busy: float = 0.0, imsi: str | None = None) -> SimModem:
-        """Plug in one more virtual modem with its SIM; returns it started."""
+                  sim_busy: float = 0.0, imsi: str | None = None, **profile_overrides) -> SimModem:
+        """Plug in one more virtual modem with its SIM; returns it started. `profile_overrides`
+        change single fields of the profile (e.g. cnmi_test="(0-3),(0-3),(0-3),(0,1),(0,1)")."""
         index = len(self.modems)
         sim = SimCard(number or f"+8170{index + 1:08d}", imsi=imsi or f"4401012345678{index:02d}",
                       pin=pin, puk=puk, daily_cap=daily_cap or self.network.settings.daily_cap)
-        modem = SimModem(self.network, sim, get_profile(profile), link=link,
+        modem = SimModem(self.network, sim, get_profile(profile).with_overrides(**profile_overrides), link=link,
                          imei=f"35123456789{index:04d}", name=f"modem{index}")
         modem.sim_busy_after_boot = sim_busy
         modem.start()

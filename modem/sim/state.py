@@ -51,4 +51,5 @@ class TextEntry:
     """Waiting for text after the "> " prompt; `finish` turns the text into the answer lines."""
 
     finish: Callable[[str], list[str]]
+    radio_time: float = 0.0          # seconds the send takes before it is answered
     text: bytearray = field(default_factory=bytearray)

@@ -1,4 +1,6 @@
 """Sending, receiving, storages and reports through a simulated modem, on a real pty."""
+import time
+
 import pytest
 
 from modem import pdu
@@ -260,3 +262,23 @@ def test_text_mode_detail_headers(client, simulator, modem):
     assert header.startswith(f'+CMGR: "REC UNREAD","{CUSTOMER}",,"')
     assert header.endswith(f',145,4,0,0,"{smsc}",145,10')    # characters
     assert body == "It is easy"
+
+
+def test_status_report_never_overtakes_the_cmgs_answer(client, modem, monkeypatch):
+    # Seen once with smstools at zero network delays: +CDS arrived before "+CMGS: n / OK".
+    # The answer is made slow to write, so a report that is not held back would overtake it.
+    respond = modem._respond
+
+    def slow_respond(lines, final):
+        if any(line.startswith("+CMGS") for line in lines):
+            time.sleep(0.05)
+        respond(lines, final)
+    monkeypatch.setattr(modem, "_respond", slow_respond)
+    client.ok("AT+CNMI=2,1,0,1,0")
+    (part,) = pdu.encode_submit(CUSTOMER, "順番", status_report=True)
+    for _ in range(5):
+        client.write(f"AT+CMGS={part.tpdu_length}\r")
+        client.read_until(lambda b: b.endswith(b"> "))
+        client.write(part.hex + "\x1a")
+        data = client.read_until(lambda b: b"+CDS:" in b and b.count(b"\r\n") >= 7)
+        assert data.index(b"+CMGS:") < data.index(b"OK") < data.index(b"+CDS:")
