@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from appliance import cli_modem
+from appliance import cli_import, cli_modem
 from modem.sim.profiles import PROFILES
 
 
@@ -64,6 +64,7 @@ def parser() -> argparse.ArgumentParser:
     sim.set_defaults(handler=_sim)
 
     cli_modem.add_parsers(commands)
+    cli_import.add_parsers(commands)
     return top
 
 
@@ -73,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         return args.handler(args)
-    except cli_modem.ERRORS as error:
+    except cli_modem.ERRORS + cli_import.ERRORS as error:
         print(f"tokusoku {args.command}: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
