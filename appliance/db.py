@@ -53,9 +53,13 @@ class Database:
 
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction (BEGIN IMMEDIATE); committed on success, rolled back on error."""
+        """One write transaction (BEGIN IMMEDIATE); committed on success, rolled back on error.
+        Nested use on the same thread joins the outer transaction (all or nothing together)."""
         with self._write_lock:
             conn = self.conn
+            if conn.in_transaction:
+                yield conn
+                return
             conn.execute("BEGIN IMMEDIATE")
             try:
                 yield conn

@@ -182,3 +182,21 @@ def m001_core(conn) -> None:
         detail TEXT NOT NULL DEFAULT ''
     );
     """)
+
+
+@migration
+def m002_online_sims_and_email(conn) -> None:
+    """Which SIMs have a working modem now (work preferred for one moves when it is gone), and an
+    e-mail outbox so a forward survives a crash or an SMTP outage."""
+    run_script(conn, """
+    ALTER TABLE sims ADD COLUMN online INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE sims ADD COLUMN last_error TEXT;
+    CREATE TABLE emails (
+        id INTEGER PRIMARY KEY,
+        idempotency_key TEXT NOT NULL UNIQUE,
+        to_addr TEXT NOT NULL, subject TEXT NOT NULL, body TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'queued' CHECK (status IN ('queued','sent','failed')),
+        attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT, not_before TEXT NOT NULL,
+        created_at TEXT NOT NULL, sent_at TEXT
+    );
+    """)

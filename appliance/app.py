@@ -1,0 +1,147 @@
+"""The running appliance: database, scheduler jobs, one worker per modem, e-mail.
+
+    app = Appliance(config, clock)
+    app.start()       # recovers what a crash left 'sending', starts workers and jobs
+    ...
+    app.stop()
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import datetime
+
+from apscheduler.schedulers.background import BackgroundScheduler
+
+from appliance import reminders
+from appliance.clock import Clock, iso
+from appliance.config import Config
+from appliance.db import Database
+from appliance.mailer import Mailer
+from appliance.outbox import Outbox
+from appliance.phones import e164
+from appliance.replies import Inbox, Received
+from appliance.schedule import allowed
+from appliance.worker import ModemWorker
+
+log = logging.getLogger(__name__)
+
+
+class Appliance:
+    def __init__(self, config: Config, clock: Clock | None = None, db: Database | None = None):
+        self.config, self.clock = config, clock or Clock()
+        self.rules = config.rules
+        if db is None:
+            config.database.parent.mkdir(parents=True, exist_ok=True)
+            db = Database(config.database)
+        self.db = db
+        self.outbox = Outbox(db, config.rules.zone)
+        self.inbox = Inbox(db, self.outbox)
+        self.mailer = Mailer(db, config.smtp)
+        self.stopping = threading.Event()
+        self.workers = [ModemWorker(self, settings) for settings in config.modems]
+        self.scheduler = BackgroundScheduler(timezone=str(config.rules.zone))
+        self.mail_wakeup = threading.Event()
+
+    # -- life cycle -------------------------------------------------------------------------------
+    def start(self) -> None:
+        recovered = self.outbox.recover(self.clock.now())
+        if recovered:
+            log.warning("%d message(s) were being sent when the process stopped: marked uncertain", recovered)
+        with self.db.write() as conn:
+            conn.execute("UPDATE sims SET online = 0")
+        reminders.seed_defaults(self.db)
+        self.sync_staff()
+        for worker in self.workers:
+            worker.start()
+        self.scheduler.add_job(self.tick, "interval", seconds=self.config.tick_seconds, id="reminders",
+                               max_instances=1, coalesce=True, next_run_time=datetime.now(self.rules.zone))
+        self.scheduler.start()
+        threading.Thread(target=self._mail_loop, name="mailer", daemon=True).start()
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self.mail_wakeup.set()
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+        for worker in self.workers:
+            worker.thread.join(timeout=15)
+
+    def sync_staff(self) -> None:
+        """The staff list in the configuration replaces the one in the database."""
+        if not self.config.staff:
+            return
+        with self.db.write() as conn:
+            conn.execute("UPDATE conversations SET assigned_staff_id = NULL")
+            conn.execute("DELETE FROM staff")
+            for member in self.config.staff:
+                conn.execute("INSERT INTO staff (name, phone, email, notify_sms, notify_email) VALUES (?,?,?,?,?)",
+                             (member.name, e164(member.phone) if member.phone else None, member.email,
+                              int(member.notify_sms), int(member.notify_email)))
+
+    # -- jobs -------------------------------------------------------------------------------------
+    def tick(self) -> int:
+        """The reminder tick: queue what the plans say is due now."""
+        queued = reminders.tick(self.db, self.outbox, self.clock.now(), self.rules,
+                                company=self.config.company, contact_phone=self.config.contact_phone,
+                                per_customer_per_day=self.config.per_customer_per_day)
+        if queued:
+            log.info("%d reminder(s) queued", queued)
+        return queued
+
+    def _mail_loop(self) -> None:
+        while not self.stopping.is_set():
+            try:
+                self.mailer.send_due(self.clock.now())
+            except Exception:
+                log.exception("mailer")
+            self.mail_wakeup.wait(5.0)
+            self.mail_wakeup.clear()
+
+    # -- called by the workers ------------------------------------------------------------------
+    def sending_allowed(self, now: datetime) -> bool:
+        return allowed(now, self.rules)
+
+    def register_sim(self, number: str, device: str, daily_cap: int) -> int:
+        with self.db.write() as conn:
+            conn.execute("INSERT INTO sims (number, device, daily_cap, online) VALUES (?,?,?,1)"
+                         " ON CONFLICT(number) DO UPDATE SET device=excluded.device,"
+                         " daily_cap=excluded.daily_cap, online=1, last_error=NULL",
+                         (number, device, daily_cap))
+            return conn.execute("SELECT id FROM sims WHERE number=?", (number,)).fetchone()[0]
+
+    def set_sim_online(self, sim_id: int, online: bool, error: str | None = None) -> None:
+        with self.db.write() as conn:
+            conn.execute("UPDATE sims SET online=?, last_error=? WHERE id=?", (int(online), error, sim_id))
+
+    def message_received(self, received: Received) -> None:
+        log.info("message from %s%s", received.sender, f" ({received.rule})" if received.rule else "")
+        self.mail_wakeup.set()
+
+    def sim_blocked(self, sim_id: int, reason: str) -> None:
+        self.notify_staff(f"sim-blocked:{sim_id}:{self.clock.now().date()}",
+                          f"SIM {sim_id} の送信が止められました（{reason}）。明日まで他のSIMで送信します。")
+
+    def send_failed_permanently(self, message, reason: str) -> None:
+        if message.kind == "forward":
+            return
+        if message.customer_id is not None:
+            with self.db.write() as conn:
+                conn.execute("INSERT INTO audit (at, actor, action, detail) VALUES (?,?,?,?)",
+                             (iso(self.clock.now()), "system", "send.failed", f"{message.id}: {reason}"))
+        self.notify_staff(f"send-failed:{message.id}", f"送信失敗 {message.recipient}: {reason}")
+
+    def notify_staff(self, key: str, text: str) -> None:
+        """A short notice by SMS and e-mail to every staff member (once per key)."""
+        now = self.clock.now()
+        for staff in self.db.query("SELECT * FROM staff"):
+            if staff["notify_sms"] and staff["phone"]:
+                self.outbox.enqueue(key=f"notice:{key}:{staff['id']}", kind="forward", recipient=staff["phone"],
+                                    body=text, not_before=now, now=now)
+            if staff["notify_email"] and staff["email"]:
+                with self.db.write() as conn:
+                    conn.execute("INSERT OR IGNORE INTO emails (idempotency_key, to_addr, subject, body,"
+                                 " not_before, created_at) VALUES (?,?,?,?,?,?)",
+                                 (f"notice:{key}:{staff['id']}", staff["email"], "督促SMS お知らせ", text,
+                                  iso(now), iso(now)))
+        self.mail_wakeup.set()

@@ -1,0 +1,182 @@
+"""The outbox: every SMS the appliance sends, and the states it moves through (DESIGN.md).
+
+    queued -> sending -> sent -> delivered | failed | expired
+    sending -> retry -> (claimed again)        temporary error, with backoff
+    sending -> uncertain                       the PDU may have gone out; staff decide
+    queued | retry -> cancelled                paid, opted out, cancelled by staff
+
+Each message has an idempotency key: enqueueing the same key twice does nothing, so no restart,
+retry or double click sends a reminder twice. A message is claimed atomically by one modem worker.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from appliance.clock import TOKYO, iso
+from appliance.db import Database
+from appliance.phones import e164
+from modem import pdu
+
+CLAIMABLE = ("queued", "retry")
+RETRY_BACKOFF = (60, 300, 900, 3600)      # seconds after the 1st, 2nd, 3rd, later failures
+MAX_ATTEMPTS = 5
+
+
+@dataclass(frozen=True)
+class OutboxMessage:
+    id: int
+    kind: str
+    recipient: str
+    body: str
+    parts: int
+    attempts: int
+    customer_id: int | None
+    invoice_id: int | None
+
+
+class Outbox:
+    def __init__(self, db: Database, zone=TOKYO):
+        self.db, self.zone = db, zone
+
+    def _day(self, moment: datetime) -> str:
+        """Carriers count a SIM's messages per day in Japan time."""
+        return moment.astimezone(self.zone).date().isoformat()
+
+    def enqueue(self, *, key: str, kind: str, recipient: str, body: str, not_before: datetime,
+                now: datetime, customer_id: int | None = None, invoice_id: int | None = None,
+                prefer_sim_id: int | None = None) -> int | None:
+        """Queue a message; returns its id, or None when the key was queued before.
+        Raises PduError when the text cannot be sent (too long, for instance)."""
+        parts = pdu.text_info(body).parts
+        pdu.split_text(body)                       # raises PduError past the part limit
+        with self.db.write() as conn:
+            cursor = conn.execute(
+                "INSERT OR IGNORE INTO outbox (idempotency_key, kind, customer_id, invoice_id, recipient,"
+                " body, parts, not_before, prefer_sim_id, created_at, updated_at)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                (key, kind, customer_id, invoice_id, recipient, body, parts, iso(not_before),
+                 prefer_sim_id, iso(now), iso(now)))
+            return cursor.lastrowid if cursor.rowcount else None
+
+    def claim(self, sim_id: int, now: datetime, room: int, kinds: tuple[str, ...]) -> OutboxMessage | None:
+        """Atomically take the next due message of one of `kinds` that fits in `room` parts for
+        this SIM: its own preferred work first, then work for nobody in particular or for a SIM
+        that is offline."""
+        with self.db.write() as conn:
+            row = conn.execute(
+                "SELECT o.* FROM outbox o LEFT JOIN sims s ON s.id = o.prefer_sim_id"
+                " WHERE o.status IN ('queued','retry') AND o.not_before <= ? AND o.parts <= ?"
+                f" AND o.kind IN ({','.join('?' * len(kinds))})"
+                " AND (o.prefer_sim_id IS NULL OR o.prefer_sim_id = ? OR s.online = 0)"
+                " ORDER BY (o.prefer_sim_id IS ?) DESC, o.not_before, o.id LIMIT 1",
+                (iso(now), room, *kinds, sim_id, sim_id)).fetchone()
+            if row is None:
+                return None
+            conn.execute("UPDATE outbox SET status='sending', sim_id=?, attempts=attempts+1, updated_at=?"
+                         " WHERE id=?", (sim_id, iso(now), row["id"]))
+        return OutboxMessage(row["id"], row["kind"], row["recipient"], row["body"], row["parts"],
+                             row["attempts"] + 1, row["customer_id"], row["invoice_id"])
+
+    def sent(self, message_id: int, sim_id: int, references: list[int], now: datetime) -> None:
+        """+CMGS came for every part: record the references (for status reports) and the usage."""
+        day = self._day(now)
+        with self.db.write() as conn:
+            conn.execute("UPDATE outbox SET status='sent', sent_at=?, updated_at=?, last_error=NULL"
+                         " WHERE id=?", (iso(now), iso(now), message_id))
+            conn.executemany("INSERT OR REPLACE INTO outbox_parts (outbox_id, seq, sim_id, reference)"
+                             " VALUES (?,?,?,?)",
+                             [(message_id, seq, sim_id, ref) for seq, ref in enumerate(references, 1)])
+            self._count_parts(conn, sim_id, day, len(references))
+
+    def failed(self, message_id: int, error: str, *, permanent: bool, now: datetime,
+               parts_sent: int = 0, sim_id: int | None = None, retry_now: bool = False) -> str:
+        """A send failed before any uncertainty: retry later (temporary; at once with `retry_now`,
+        for another SIM) or give up. Returns the new status."""
+        with self.db.write() as conn:
+            attempts = conn.execute("SELECT attempts FROM outbox WHERE id=?", (message_id,)).fetchone()[0]
+            if permanent or attempts >= MAX_ATTEMPTS:
+                status, not_before = "failed", now
+            else:
+                status = "retry"
+                delay = 0 if retry_now else RETRY_BACKOFF[min(attempts, len(RETRY_BACKOFF)) - 1]
+                not_before = now + timedelta(seconds=delay)
+            conn.execute("UPDATE outbox SET status=?, last_error=?, not_before=?, updated_at=? WHERE id=?",
+                         (status, error, iso(not_before), iso(now), message_id))
+            if parts_sent and sim_id is not None:
+                self._count_parts(conn, sim_id, self._day(now), parts_sent)
+        return status
+
+    def uncertain(self, message_id: int, reason: str, now: datetime) -> None:
+        """The PDU may have reached the network: never resent by itself (staff decide)."""
+        with self.db.write() as conn:
+            conn.execute("UPDATE outbox SET status='uncertain', last_error=?, updated_at=? WHERE id=?",
+                         (reason, iso(now), message_id))
+
+    def recover(self, now: datetime) -> int:
+        """At start-up: what was 'sending' when the process died is uncertain."""
+        with self.db.write() as conn:
+            return conn.execute("UPDATE outbox SET status='uncertain', last_error='process stopped while"
+                                " sending', updated_at=? WHERE status='sending'", (iso(now),)).rowcount
+
+    def cancel(self, now: datetime, *, invoice_id: int | None = None, customer_id: int | None = None,
+               message_id: int | None = None, kinds: tuple[str, ...] = ("reminder", "campaign")) -> int:
+        """Cancel what is still waiting (queued or retry) for an invoice, a customer or one id."""
+        where, params = [], []
+        for column, value in (("invoice_id", invoice_id), ("customer_id", customer_id), ("id", message_id)):
+            if value is not None:
+                where.append(f"{column} = ?")
+                params.append(value)
+        if not where:
+            raise ValueError("cancel needs an invoice, a customer or a message")
+        kind_filter = "" if message_id is not None else f" AND kind IN ({','.join('?' * len(kinds))})"
+        with self.db.write() as conn:
+            return conn.execute(
+                f"UPDATE outbox SET status='cancelled', updated_at=? WHERE status IN ('queued','retry')"
+                f" AND {' AND '.join(where)}{kind_filter}",
+                (iso(now), *params, *(() if message_id is not None else kinds))).rowcount
+
+    def report(self, sim_id: int, reference: int, recipient: str, status: int, now: datetime) -> int | None:
+        """Apply a status report to the part sent to `recipient` with (SIM, reference) most
+        recently; returns the message id when one matched. The message becomes delivered when every part is, failed
+        or expired as soon as one part is."""
+        group = pdu.status_group(status)
+        if group == "pending":
+            return None
+        with self.db.write() as conn:
+            part = conn.execute(
+                "SELECT p.outbox_id, p.seq FROM outbox_parts p JOIN outbox o ON o.id = p.outbox_id"
+                " WHERE p.sim_id=? AND p.reference=? AND o.recipient=? ORDER BY o.sent_at DESC, o.id DESC"
+                " LIMIT 1", (sim_id, reference, e164(recipient) or recipient)).fetchone()
+            if part is None:
+                return None
+            conn.execute("UPDATE outbox_parts SET report_status=?, reported_at=? WHERE outbox_id=? AND seq=?",
+                         (status, iso(now), part["outbox_id"], part["seq"]))
+            self._settle(conn, part["outbox_id"], now)
+            return part["outbox_id"]
+
+    def _settle(self, conn, message_id: int, now: datetime) -> None:
+        statuses = [r[0] for r in conn.execute("SELECT report_status FROM outbox_parts WHERE outbox_id=?",
+                                                (message_id,))]
+        groups = {pdu.status_group(s) if s is not None else None for s in statuses}
+        if "failed" in groups:
+            new = "expired" if 0x46 in statuses else "failed"
+        elif groups == {"delivered"}:
+            new = "delivered"
+        else:
+            return
+        conn.execute("UPDATE outbox SET status=?, delivered_at=CASE WHEN ?='delivered' THEN ? END,"
+                     " updated_at=? WHERE id=? AND status IN ('sent','uncertain')",
+                     (new, new, iso(now), iso(now), message_id))
+
+    @staticmethod
+    def _count_parts(conn, sim_id: int, day: str, parts: int) -> None:
+        conn.execute("INSERT INTO sim_usage (sim_id, day, parts) VALUES (?,?,?) ON CONFLICT(sim_id, day)"
+                     " DO UPDATE SET parts = parts + excluded.parts", (sim_id, day, parts))
+
+    def parts_today(self, sim_id: int, now: datetime) -> int:
+        row = self.db.one("SELECT parts FROM sim_usage WHERE sim_id=? AND day=?", (sim_id, self._day(now)))
+        return row[0] if row else 0
+
+    def counts(self) -> dict[str, int]:
+        return {r[0]: r[1] for r in self.db.query("SELECT status, count(*) FROM outbox GROUP BY status")}

@@ -1,0 +1,49 @@
+"""Moving the clock through a plan: each step goes out once, at an allowed hour, to the right
+number with the right text; paying cancels what is queued."""
+from datetime import datetime
+
+from appliance import reminders
+from appliance.clock import TOKYO
+from tests.appliance.conftest import add_invoice, settle
+from tests.modem.sim.conftest import wait_for
+
+CUSTOMER = "+819012345678"
+
+
+def texts(network, number=CUSTOMER):
+    return [m.text for m in network.network.handset(number).received]
+
+
+def statuses(app):
+    return [r[0] for r in app.db.query("SELECT status FROM outbox WHERE kind='reminder' ORDER BY id")]
+
+
+def test_plan_steps_go_out_once_at_allowed_hours(make_app, network):
+    app = make_app(start=datetime(2026, 12, 6, 9, 0, tzinfo=TOKYO))
+    _, invoice = add_invoice(app, "INV-1", "山田 太郎", CUSTOMER, 12000, "2026-12-10")
+    app.start()
+    assert app.tick() == 0                                              # -3 is on the 7th at 10:00
+
+    app.clock.set(datetime(2026, 12, 7, 10, 0, tzinfo=TOKYO))
+    assert app.tick() == 1 and app.tick() == 0                          # once
+    wait_for(lambda: texts(network))
+    assert texts(network) == ["山田 太郎様 サンプル商事です。請求書INV-1（¥12,000）のお支払い期限は"
+                              "12月10日です。お問い合わせ 03-1234-5678"]
+
+    app.clock.set(datetime(2026, 12, 10, 22, 0, tzinfo=TOKYO))          # quiet hours
+    assert app.tick() == 1
+    settle(app)
+    assert len(texts(network)) == 1 and statuses(app) == ["delivered", "queued"]
+
+    app.clock.set(datetime(2026, 12, 11, 8, 0, tzinfo=TOKYO))           # morning
+    wait_for(lambda: len(texts(network)) == 2)
+    assert texts(network)[1].startswith("山田 太郎様 サンプル商事です。本日12月10日が請求書INV-1")
+
+    app.clock.set(datetime(2026, 12, 13, 21, 30, tzinfo=TOKYO))
+    assert app.tick() == 1                                              # +3, waits for the morning
+    assert reminders.mark_paid(app.db, app.outbox, invoice, app.clock.now(), "staff") == 1
+    app.clock.set(datetime(2026, 12, 14, 9, 0, tzinfo=TOKYO))
+    settle(app)
+    assert app.tick() == 0 and len(texts(network)) == 2
+    assert statuses(app)[-1] == "cancelled"
+    assert all(r[0] == CUSTOMER for r in app.db.query("SELECT recipient FROM outbox"))
