@@ -140,6 +140,7 @@ class Modem:
         self.at("AT+CMGF=0")
         self._choose_storages()
         self._choose_indications()
+        self._optional("AT+CLIP=1")             # caller id with RING, for missed calls
         self.smsc = self._read_smsc()
         self._ready = True
 
@@ -190,11 +191,16 @@ class Modem:
         except CommandError:
             log.warning("%s: +CNMI=%s refused; new messages are found by polling", self.path, setting)
 
-    def _read_smsc(self) -> str | None:
+    def _optional(self, command: str) -> bool:
+        """A command some modems refuse without harm."""
         try:
-            self.at('AT+CSCS="GSM"')
+            self.at(command)
+            return True
         except CommandError:
-            pass
+            return False
+
+    def _read_smsc(self) -> str | None:
+        self._optional('AT+CSCS="GSM"')
         try:
             return answers.smsc(self.at("AT+CSCA?"))
         except (CommandError, answers.AnswerError) as error:
@@ -226,10 +232,7 @@ class Modem:
         return False
 
     def operator(self) -> str | None:
-        try:
-            self.at("AT+COPS=3,0")
-        except CommandError:
-            pass
+        self._optional("AT+COPS=3,0")
         return answers.operator(self.at("AT+COPS?"))
 
     def identify(self) -> dict:

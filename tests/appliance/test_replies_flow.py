@@ -1,0 +1,87 @@
+"""Replies reach staff by SMS and e-mail; keywords act; staff answer with '#<code> text'."""
+import time
+from email import message_from_bytes
+from email.policy import default
+
+from tests.appliance.conftest import STAFF_MAIL, STAFF_PHONE, add_invoice, settle
+from tests.modem.sim.conftest import wait_for
+
+CUSTOMER = "+819012345678"
+
+
+def mails(smtp):
+    return [message_from_bytes(m.original_content, policy=default) for m in smtp.messages]
+
+
+def staff_texts(network):
+    return [m.text for m in network.network.handset(STAFF_PHONE).received]
+
+
+def started(make_app):
+    app = make_app()
+    customer, invoice = add_invoice(app, "INV-7", "山田 太郎", CUSTOMER, 5500, "2026-12-10")
+    app.start()
+    wait_for(lambda: all(w.modem for w in app.workers), what="modems connected")
+    return app, customer, invoice
+
+
+def test_reply_reaches_staff_by_sms_and_mail_within_two_seconds(make_app, network, smtp):
+    app, _, _ = started(make_app)
+    sim_number = network.modems[0].sim.number
+    began = time.monotonic()
+    network.send_sms(CUSTOMER, sim_number, "来週払います、すみません🙏")
+    wait_for(lambda: staff_texts(network) and smtp.messages, timeout=5, what="forwards")
+    elapsed = time.monotonic() - began
+    (forward,) = staff_texts(network)
+    assert forward.startswith("[#1 山田 太郎様 INV-7]") and "来週払います、すみません🙏" in forward
+    (mail,) = mails(smtp)
+    assert mail["To"] == STAFF_MAIL and "来週払います、すみません🙏" in mail.get_content()
+    assert elapsed < 2.0, f"forwarding took {elapsed:.2f} s"
+
+
+def test_stop_opts_out_and_cancels(make_app, network):
+    app, customer, _ = started(make_app)
+    app.tick()                                     # the -3 step is due at the start time
+    network.send_sms(CUSTOMER, network.modems[0].sim.number, "停止")
+    wait_for(lambda: app.db.one("SELECT opted_out FROM customers WHERE id=?", (customer,))[0] == 1)
+    wait_for(lambda: any("配信停止" in t for t in staff_texts(network)))
+
+
+def test_paid_reply_pauses_reminders_and_asks_staff(make_app, network):
+    app, customer, invoice = started(make_app)
+    network.send_sms(CUSTOMER, network.modems[0].sim.number, "本日振り込みました")
+    wait_for(lambda: any("入金連絡" in t for t in staff_texts(network)))
+    assert app.db.one("SELECT reminders_paused FROM invoices WHERE id=?", (invoice,))[0] == 1
+    assert app.tick() == 0
+
+
+def test_multipart_reply_with_emoji_arrives_whole(make_app, network, smtp):
+    app, _, _ = started(make_app)
+    text = "いつもお世話になっております。😀" * 12                  # 4 parts
+    assert network.send_sms(CUSTOMER, network.modems[0].sim.number, text) == 4
+    wait_for(lambda: smtp.messages, what="the e-mail")
+    assert [r[0] for r in app.db.query("SELECT text FROM inbox")] == [text]
+    assert text in mails(smtp)[0].get_content()
+
+
+def test_staff_answer_reaches_the_customer_from_the_sim_they_know(make_app, network):
+    app = make_app(modems=2)
+    add_invoice(app, "INV-8", "佐藤 花子", CUSTOMER, 3000, "2026-12-20")
+    app.start()
+    wait_for(lambda: all(w.modem for w in app.workers))
+    known = network.modems[1].sim.number
+    network.send_sms(CUSTOMER, known, "請求書が届いていません")
+    wait_for(lambda: staff_texts(network))
+    code = staff_texts(network)[0].split()[0].lstrip("[#")
+    network.send_sms(STAFF_PHONE, network.modems[0].sim.number, f"#{code} 本日再送いたします。")
+    phone = network.network.handset(CUSTOMER)
+    wait_for(lambda: phone.received, what="the relayed answer")
+    assert [(m.sender, m.text) for m in phone.received] == [(known, "本日再送いたします。")]
+
+
+def test_missed_call_is_passed_on(make_app, network):
+    app, _, _ = started(make_app)
+    network.modems[0].ring(CUSTOMER, times=3, interval=0.01)
+    wait_for(lambda: any("不在着信" in t for t in staff_texts(network)))
+    settle(app)
+    assert len(app.db.query("SELECT * FROM inbox WHERE kind='call'")) == 1
