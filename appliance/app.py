@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from datetime import datetime
 
@@ -129,7 +130,7 @@ class Appliance:
             with self.db.write() as conn:
                 conn.execute("INSERT INTO audit (at, actor, action, detail) VALUES (?,?,?,?)",
                              (iso(self.clock.now()), "system", "send.failed", f"{message.id}: {reason}"))
-        self.notify_staff(f"send-failed:{message.id}", f"送信失敗 {message.recipient}: {reason}")
+        self.notify_staff(f"send-failed:{message.id}", f"送信失敗 {message.recipient}: {failure_in_japanese(reason)}")
 
     def notify_staff(self, key: str, text: str) -> None:
         """A short notice by SMS and e-mail to every staff member (once per key)."""
@@ -145,3 +146,18 @@ class Appliance:
                                  (f"notice:{key}:{staff['id']}", staff["email"], "督促SMS お知らせ", text,
                                   iso(now), iso(now)))
         self.mail_wakeup.set()
+
+
+# Causes staff can act on, by +CMS ERROR value (TS 27.005 §3.2.5, TS 24.011 RP-causes).
+CMS_JA = {1: "この番号は使われていません", 8: "送信が規制されています", 21: "送信が拒否されました",
+          28: "宛先が見つかりません", 30: "宛先が見つかりません", 38: "通信網の障害", 42: "通信網の混雑",
+          50: "SMSの契約がありません", 330: "SMSセンター番号が未設定です", 331: "圏外です"}
+
+
+def failure_in_japanese(reason: str) -> str:
+    """'... +CMS ERROR: 1' -> 'この番号は使われていません（+CMS ERROR: 1）'."""
+
+    match = re.search(r"\+CMS ERROR: ?(\d+)", reason)
+    if match and int(match.group(1)) in CMS_JA:
+        return f"{CMS_JA[int(match.group(1))]}（+CMS ERROR: {match.group(1)}）"
+    return reason

@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from appliance import cli_import, cli_modem
+from appliance import cli_import, cli_modem, cli_state
 from modem.sim.profiles import PROFILES
 
 
@@ -36,8 +36,8 @@ def _sim(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from appliance import demo
-    return demo.run(args)
+    from appliance import runner
+    return runner.run(args)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -49,6 +49,8 @@ def parser() -> argparse.ArgumentParser:
 
     run = commands.add_parser("run", help="web + scheduler + modems; with no config: the built-in demo")
     run.add_argument("--config", help="configuration file (TOML)")
+    run.add_argument("--speed", type=float, default=1.0, metavar="X",
+                     help="run the clock X times faster (a demo can live a day in minutes)")
     run.set_defaults(handler=_run)
 
     sim = commands.add_parser("sim", help="virtual modems on pseudo-terminals, until stopped")
@@ -65,6 +67,7 @@ def parser() -> argparse.ArgumentParser:
 
     cli_modem.add_parsers(commands)
     cli_import.add_parsers(commands)
+    cli_state.add_parsers(commands)
     return top
 
 
