@@ -27,7 +27,7 @@ def _sim(args: argparse.Namespace) -> int:
     try:
         simulator = service.build(modems=args.modems, profile=args.profile, script=args.script,
                                   links=args.link, part_time=args.part_time,
-                                  delivery_delay=args.delivery_delay)
+                                  delivery_delay=args.delivery_delay, daily_cap=args.daily_cap)
     except (ScriptError, ValueError, OSError) as exc:
         print(f"tokusoku sim: {exc}", file=sys.stderr)
         return 2
@@ -63,6 +63,7 @@ def parser() -> argparse.ArgumentParser:
                      help="port of the control interface on 127.0.0.1 (default: any free port)")
     sim.add_argument("--part-time", type=float, metavar="SECONDS", help="radio time per SMS part")
     sim.add_argument("--delivery-delay", type=float, metavar="SECONDS", help="SMSC to phone delay")
+    sim.add_argument("--daily-cap", type=int, metavar="PARTS", help="carrier cap per SIM a day (default 200)")
     sim.set_defaults(handler=_sim)
 
     cli_modem.add_parsers(commands)

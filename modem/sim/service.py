@@ -12,9 +12,9 @@ from modem.sim.simulator import Simulator
 
 def build(*, modems: int = 1, profile: str = "generic", script: str | None = None,
           links: list[str] | None = None, part_time: float | None = None,
-          delivery_delay: float | None = None) -> Simulator:
+          delivery_delay: float | None = None, daily_cap: int | None = None) -> Simulator:
     """A simulator from a script, or `modems` modems of one profile with the given links."""
-    timing = {"part_time": part_time, "delivery_delay": delivery_delay}
+    timing = {"part_time": part_time, "delivery_delay": delivery_delay, "daily_cap": daily_cap}
     if script:
         return Simulator.from_script(script, **timing)
     links = list(links or [])
