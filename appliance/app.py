@@ -123,13 +123,19 @@ class Appliance:
         self.notify_staff(f"sim-blocked:{sim_id}:{self.clock.now().date()}",
                           f"SIM {sim_id} の送信が止められました（{reason}）。明日まで他のSIMで送信します。")
 
-    def send_failed_permanently(self, message, reason: str) -> None:
+    def send_failed_permanently(self, message, reason: str, bad_number: bool = False) -> None:
+        """Tell staff; a number that cannot get SMS is marked so, and nothing more is sent to it."""
         if message.kind == "forward":
             return
         if message.customer_id is not None:
+            now = self.clock.now()
             with self.db.write() as conn:
                 conn.execute("INSERT INTO audit (at, actor, action, detail) VALUES (?,?,?,?)",
-                             (iso(self.clock.now()), "system", "send.failed", f"{message.id}: {reason}"))
+                             (iso(now), "system", "send.failed", f"{message.id}: {reason}"))
+                if bad_number:
+                    conn.execute("UPDATE customers SET sms_capable=0, notes=notes || ? , updated_at=? WHERE id=?",
+                                 (f"\nSMS不可: {failure_in_japanese(reason)}", iso(now), message.customer_id))
+                    self.outbox.cancel(now, customer_id=message.customer_id)
         self.notify_staff(f"send-failed:{message.id}", f"送信失敗 {message.recipient}: {failure_in_japanese(reason)}")
 
     def notify_staff(self, key: str, text: str) -> None:

@@ -23,6 +23,8 @@ STAFF_KINDS = ("forward", "test")
 # +CMS values with which a carrier refuses a SIM that has sent too much (RP-cause 21, 50):
 # the message goes back to the queue for another SIM, this SIM rests until tomorrow.
 BLOCKED_SIM_CODES = frozenset({21, 50})
+# RP-causes saying the number itself cannot get SMS: unassigned, unidentified or unknown subscriber.
+BAD_NUMBER_CODES = frozenset({1, 28, 30})
 
 
 @dataclass(frozen=True)
@@ -208,4 +210,4 @@ class ModemWorker:
         status = self.app.outbox.failed(message.id, str(cause), permanent=failure.permanent, now=now,
                                         parts_sent=len(failure.sent), sim_id=self.sim_id)
         if status == "failed":
-            self.app.send_failed_permanently(message, str(cause))
+            self.app.send_failed_permanently(message, str(cause), bad_number=code in BAD_NUMBER_CODES)

@@ -85,3 +85,14 @@ def test_missed_call_is_passed_on(make_app, network):
     wait_for(lambda: any("不在着信" in t for t in staff_texts(network)))
     settle(app)
     assert len(app.db.query("SELECT * FROM inbox WHERE kind='call'")) == 1
+
+
+def test_unknown_number_is_marked_and_staff_told(make_app, network):
+    network.add_handset("+819000000000", unknown=True)
+    app = make_app()
+    customer, _ = add_invoice(app, "INV-9", "不明", "+819000000000", 1000, "2026-12-10")
+    app.start()
+    assert app.tick() == 1
+    wait_for(lambda: any("この番号は使われていません" in t for t in staff_texts(network)))
+    assert app.db.one("SELECT sms_capable FROM customers WHERE id=?", (customer,))[0] == 0
+    assert app.db.one("SELECT status FROM outbox WHERE customer_id=?", (customer,))[0] == "failed"
