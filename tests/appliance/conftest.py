@@ -10,12 +10,10 @@ from appliance.clock import TOKYO, ManualClock, iso
 from appliance.config import Config, StaffMember
 from appliance.mailer import SmtpSettings
 from appliance.worker import ModemSettings
-from modem.sim.network import NetworkSettings
-from modem.sim.simulator import Simulator
+from tests.modem.sim.conftest import simulator  # noqa: F401 (a fixture)
 
 STAFF_PHONE = "+819099990000"
 STAFF_MAIL = "sato@example.jp"
-FAST = dict(part_time=0.0, delivery_delay=0.0, report_delay=0.0)
 
 
 class Mailbox:
@@ -40,10 +38,9 @@ def smtp():
 
 
 @pytest.fixture
-def network():
-    sim = Simulator(NetworkSettings(**FAST))
-    yield sim
-    sim.stop()
+def network(simulator):
+    """The simulated network with zero delays (tests/modem/sim/conftest.py's simulator)."""
+    return simulator
 
 
 @pytest.fixture

@@ -38,20 +38,6 @@ def smstools(tmp_path):
         daemon.stop()
 
 
-def test_received_text_is_cut_at_the_first_character_from_u8000(simulator, smstools, tmp_path):
-    """Pinned down, an smstools 3.1.21 fault, not the modem's: with incoming_utf8 = yes its UCS-2
-    to UTF-8 conversion stops at the first character at or above U+8000 (here 週, U+9031), so
-    "来週払います" is stored as "来" although the modem returned every octet (the PDU in
-    smstools.log has all six characters)."""
-    modem = simulator.add_modem("generic")
-    daemon = smstools(modem)
-    simulator.send_sms(CUSTOMER, modem.sim.number, "来週払います")
-    [text] = daemon.wait_for(lambda: incoming(tmp_path), timeout=30, what="a file in incoming")
-    assert text.partition("\n\n")[2].strip() == "来", text
-    assert "0C6765903162553044307E3059" in (tmp_path / "smstools.log").read_text()
-    daemon.stop()
-
-
 def incoming(tmp_path: Path) -> list[str]:
     return [p.read_text(encoding="utf-8", errors="replace")
             for p in sorted((tmp_path / "sms" / "incoming").iterdir())]
