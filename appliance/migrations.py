@@ -200,3 +200,21 @@ def m002_online_sims_and_email(conn) -> None:
         created_at TEXT NOT NULL, sent_at TEXT
     );
     """)
+
+
+@migration
+def m003_users(conn) -> None:
+    """People who use the admin page, and failed logins (for throttling)."""
+    run_script(conn, """
+    CREATE TABLE users (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        password_hash TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('admin','staff','viewer')),
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE login_failures (
+        id INTEGER PRIMARY KEY, name TEXT NOT NULL, address TEXT NOT NULL, at TEXT NOT NULL
+    );
+    CREATE INDEX login_failures_name ON login_failures(name, at);
+    """)

@@ -1,0 +1,58 @@
+"""What every area of the admin page needs: the database, the clock, users, the audit log."""
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from appliance import users
+from appliance.clock import Clock, iso
+from appliance.db import Database
+from appliance.outbox import Outbox
+from appliance.schedule import SendingRules
+
+
+class Core:
+    def __init__(self, db: Database, clock: Clock, *, rules: SendingRules | None = None,
+                 company: str = "", contact_phone: str = "", cost_per_part: int = 3):
+        self.db, self.clock = db, clock
+        self.rules = rules or SendingRules()
+        self.outbox = Outbox(db, self.rules.zone)
+        self.company, self.contact_phone, self.cost_per_part = company, contact_phone, cost_per_part
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    def secret_key(self) -> str:
+        """The session signing key, made once and kept in the database (sessions survive restarts)."""
+        row = self.db.one("SELECT value FROM settings WHERE key='secret_key'")
+        if row:
+            return row[0]
+        key = secrets.token_hex(32)
+        with self.db.write() as conn:
+            conn.execute("INSERT OR IGNORE INTO settings (key, value) VALUES ('secret_key', ?)", (key,))
+        return self.db.one("SELECT value FROM settings WHERE key='secret_key'")[0]
+
+    # -- users ----------------------------------------------------------------------------------
+    def user_count(self) -> int:
+        return users.count(self.db)
+
+    def user(self, user_id: int) -> users.User | None:
+        return users.get(self.db, user_id)
+
+    def create_user(self, name: str, password: str, role: str, actor: str) -> users.User:
+        return users.create(self.db, name, password, role, self.now(), actor)
+
+    def login(self, name: str, password: str, address: str) -> users.User:
+        return users.authenticate(self.db, name, password, address, self.now())
+
+    def list_users(self) -> list[dict]:
+        return [dict(r) for r in self.db.query("SELECT id, name, role, created_at FROM users ORDER BY id")]
+
+    # -- audit ----------------------------------------------------------------------------------
+    def audit(self, actor: str, action: str, detail: str = "") -> None:
+        with self.db.write() as conn:
+            conn.execute("INSERT INTO audit (at, actor, action, detail) VALUES (?,?,?,?)",
+                         (iso(self.now()), actor, action, detail))
+
+    def audit_log(self, limit: int = 200) -> list[dict]:
+        return [dict(r) for r in self.db.query("SELECT * FROM audit ORDER BY id DESC LIMIT ?", (limit,))]

@@ -1,0 +1,51 @@
+"""Services for the dashboard: modems, queue, today's figures, replies waiting, 30 days."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+
+class DashboardServices:
+    """Mixed into Services (appliance/services/core.py Core gives db, clock, outbox, audit)."""
+
+    def _offset(self) -> str:
+        """SQLite date modifier turning stored UTC into the business's local date."""
+        hours = self.now().astimezone(self.rules.zone).utcoffset().total_seconds() / 3600
+        return f"{hours:+g} hours"
+
+    def dashboard(self) -> dict:
+        now = self.now()
+        today = now.astimezone(self.rules.zone).date()
+        offset = self._offset()
+        modems = [dict(r) for r in self.db.query(
+            "SELECT s.id, s.number, s.device, s.online, s.last_error, s.daily_cap,"
+            " COALESCE(u.parts, 0) AS parts_today FROM sims s"
+            " LEFT JOIN sim_usage u ON u.sim_id = s.id AND u.day = ? ORDER BY s.id", (today.isoformat(),))]
+        queue = {r[0]: r[1] for r in self.db.query(
+            "SELECT status, count(*) FROM outbox WHERE status IN ('queued','sending','retry','uncertain')"
+            " GROUP BY status")}
+        day = self.db.one(
+            "SELECT count(*) FILTER (WHERE status IN ('sent','delivered')),"
+            " count(*) FILTER (WHERE status = 'delivered'), count(*) FILTER (WHERE status IN ('failed','expired')),"
+            " COALESCE(sum(parts) FILTER (WHERE status IN ('sent','delivered')), 0)"
+            f" FROM outbox WHERE date(COALESCE(sent_at, updated_at), '{offset}') = ?", (today.isoformat(),))
+        replies = self.db.one(f"SELECT count(*) FROM inbox WHERE date(received_at, '{offset}') = ?",
+                              (today.isoformat(),))[0]
+        waiting = self.db.one("SELECT count(*) FROM conversations WHERE unread > 0 AND handled = 0")[0]
+        return {"modems": modems, "queue": queue, "sent": day[0], "delivered": day[1], "failed": day[2],
+                "parts": day[3], "cost": day[3] * self.cost_per_part, "replies": replies, "waiting": waiting,
+                "chart": self.chart(today, offset)}
+
+    def chart(self, today, offset: str, days: int = 30) -> list[dict]:
+        """Parts sent and replies received per day, oldest first, for the SVG chart."""
+        start = today - timedelta(days=days - 1)
+        sent = dict(self.db.query(
+            f"SELECT date(sent_at, '{offset}') AS d, sum(parts) FROM outbox WHERE sent_at IS NOT NULL"
+            f" AND date(sent_at, '{offset}') >= ? GROUP BY d", (start.isoformat(),)))
+        received = dict(self.db.query(
+            f"SELECT date(received_at, '{offset}') AS d, count(*) FROM inbox WHERE date(received_at, '{offset}') >= ?"
+            " GROUP BY d", (start.isoformat(),)))
+        top = max([1, *sent.values(), *received.values()])
+        return [{"day": (start + timedelta(days=i)).isoformat(),
+                 "sent": sent.get((start + timedelta(days=i)).isoformat(), 0),
+                 "replies": received.get((start + timedelta(days=i)).isoformat(), 0), "top": top}
+                for i in range(days)]

@@ -1,0 +1,65 @@
+"""Login, logout, and the first visit, which creates the administrator (there is no default
+password)."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
+
+from appliance.users import UserError
+from web.security import audit, services
+
+bp = Blueprint("auth", __name__)
+
+
+@bp.get("/health")
+def health():
+    return {"ok": True}
+
+
+@bp.route("/setup", methods=["GET", "POST"])
+def setup():
+    if services().user_count() > 0:
+        return redirect(url_for("auth.login"))
+    if request.method == "POST":
+        form = request.form
+        if form.get("password") != form.get("password2"):
+            flash("確認用のパスワードが一致しません", "error")
+        else:
+            try:
+                user = services().create_user(form.get("name", ""), form.get("password", ""), "admin",
+                                              actor="setup")
+            except UserError as error:
+                flash(str(error), "error")
+            else:
+                session.clear()
+                session["user_id"] = user.id
+                flash(f"管理者「{user.name}」を作成しました", "ok")
+                return redirect(url_for("dashboard.index"))
+    return render_template("setup.html")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if services().user_count() == 0:
+        return redirect(url_for("auth.setup"))
+    if request.method == "POST":
+        try:
+            user = services().login(request.form.get("name", ""), request.form.get("password", ""),
+                                    request.remote_addr or "")
+        except UserError as error:
+            flash(str(error), "error")
+            return render_template("login.html"), 401
+        session.clear()
+        session["user_id"] = user.id
+        g.user = user
+        audit("login")
+        target = request.args.get("next") or ""
+        return redirect(target if target.startswith("/") and not target.startswith("//") else url_for("dashboard.index"))
+    return render_template("login.html")
+
+
+@bp.post("/logout")
+def logout():
+    if g.user:
+        audit("logout")
+    session.clear()
+    return redirect(url_for("auth.login"))

@@ -1,0 +1,50 @@
+// 督促SMS admin page. Served by the box itself; the page works without it.
+"use strict";
+
+// GSM 7-bit default alphabet and extension table (3GPP TS 23.038), to count as the modem will.
+const GSM7 = "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞ\u001bÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?" +
+  "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà";
+const GSM7_EXT = "^{}\\[~]|€\f";
+
+function smsInfo(text) {
+  const chars = Array.from(text);
+  let gsm = true, septets = 0;
+  for (const ch of chars) {
+    if (GSM7.includes(ch) && ch !== "\u001b") septets += 1;
+    else if (GSM7_EXT.includes(ch)) septets += 2;
+    else { gsm = false; break; }
+  }
+  if (gsm) {
+    const parts = septets <= 160 ? 1 : Math.ceil(septets / 153);
+    return { encoding: "GSM", characters: chars.length, parts };
+  }
+  const units = chars.reduce((n, ch) => n + (ch.codePointAt(0) > 0xffff ? 2 : 1), 0);
+  return { encoding: "UCS-2", characters: chars.length, parts: units <= 70 ? 1 : Math.ceil(units / 67) };
+}
+
+function attachCounter(area) {
+  const out = document.getElementById(area.dataset.counter);
+  const cost = Number(area.dataset.cost || 3);
+  const update = () => {
+    const info = smsInfo(area.value);
+    out.textContent = `${info.characters}文字・${info.parts}通（${info.encoding}）・1件あたり約${info.parts * cost}円` +
+      (info.parts > 1 ? "　※分割送信になります" : "");
+    out.classList.toggle("multipart", info.parts > 1);
+  };
+  area.addEventListener("input", update);
+  update();
+}
+
+function autoRefresh(section) {
+  const seconds = Number(section.dataset.refresh);
+  setInterval(() => {
+    if (!document.activeElement || document.activeElement === document.body) location.reload();
+  }, seconds * 1000);
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("textarea[data-counter]").forEach(attachCounter);
+  document.querySelectorAll("[data-refresh]").forEach(autoRefresh);
+  document.querySelectorAll("form[data-confirm]").forEach((form) =>
+    form.addEventListener("submit", (event) => { if (!confirm(form.dataset.confirm)) event.preventDefault(); }));
+});
