@@ -72,8 +72,11 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, frontend=None) -> int:
+    """Run one command. `frontend(services, host, port) -> stop` serves the admin page in
+    `tokusoku run` (web.cli passes it; without it `run` has no page)."""
     args = parser().parse_args(argv)
+    args.frontend = frontend
     level = {0: logging.WARNING, 1: logging.INFO}.get(args.verbose, logging.DEBUG)
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:

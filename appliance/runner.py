@@ -39,7 +39,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"  データベース {config.database}   時計 {clock.now().astimezone(config.rules.zone):%Y-%m-%d %H:%M}"
               f" (×{args.speed:g})")
         print("  状態: tokusoku --db var/demo.db outbox / inbox      停止: Ctrl-C", flush=True)
+        print(f"  管理画面: http://{config.web_host}:{config.web_port}/  （初回は管理者を作成）", flush=True)
     app.start()
+    stop_web = _start_frontend(args, app, config)
     done = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: done.set())
@@ -47,7 +49,23 @@ def run(args: argparse.Namespace) -> int:
         while not done.wait(30):
             log.info("outbox %s", app.outbox.counts())
     finally:
+        if stop_web:
+            stop_web()
         app.stop()
         if simulator:
             simulator.stop()
     return 0
+
+
+def _start_frontend(args, app: Appliance, config):
+    """The admin page, when the caller gave one (web.cli does); returns its stop function."""
+    if getattr(args, "frontend", None) is None:
+        return None
+    from appliance.services import Services
+    services = Services(app.db, app.clock, rules=config.rules, company=config.company,
+                        contact_phone=config.contact_phone)
+    try:
+        return args.frontend(services, config.web_host, config.web_port)
+    except OSError as error:
+        log.error("admin page not started: %s:%d: %s", config.web_host, config.web_port, error)
+        return None
