@@ -218,3 +218,13 @@ def m003_users(conn) -> None:
     );
     CREATE INDEX login_failures_name ON login_failures(name, at);
     """)
+
+
+@migration
+def m004_time_indexes(conn) -> None:
+    """Time ranges for the dashboard: today's activity and the 30-day chart without full scans."""
+    run_script(conn, """
+    CREATE INDEX outbox_sent_at ON outbox(sent_at, parts);
+    CREATE INDEX outbox_updated_at ON outbox(updated_at, status);
+    CREATE INDEX inbox_received_at ON inbox(received_at);
+    """)
