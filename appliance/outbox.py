@@ -48,8 +48,10 @@ class Outbox:
                 prefer_sim_id: int | None = None) -> int | None:
         """Queue a message; returns its id, or None when the key was queued before.
         Raises PduError when the text cannot be sent (too long, for instance)."""
-        parts = pdu.text_info(body).parts
-        pdu.split_text(body)                       # raises PduError past the part limit
+        info = pdu.text_info(body)
+        if not info.fits:
+            raise pdu.PduError(f"{info.characters} characters need {info.parts} parts; at most 10 can be sent")
+        parts = info.parts
         with self.db.write() as conn:
             cursor = conn.execute(
                 "INSERT OR IGNORE INTO outbox (idempotency_key, kind, customer_id, invoice_id, recipient,"

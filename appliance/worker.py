@@ -7,6 +7,7 @@ queue is simply claimed by the other workers.
 from __future__ import annotations
 
 import logging
+import queue
 import threading
 import time
 from dataclasses import dataclass
@@ -106,15 +107,16 @@ class ModemWorker:
             self.rounds += 1
 
     def _handle_events(self, wait: float) -> None:
+        """Everything the modem reported, waiting up to `wait` seconds for the first."""
         try:
             event = self.modem.events.get(timeout=wait) if wait else self.modem.events.get_nowait()
-        except Exception:           # queue.Empty
+        except queue.Empty:
             return
         while True:
             self._handle(event)
             try:
                 event = self.modem.events.get_nowait()
-            except Exception:
+            except queue.Empty:
                 return
 
     def _handle(self, event) -> None:

@@ -75,7 +75,7 @@ class BasicCommands:
         return [f"{int(cmd.raw_args or 0):03d}"] if cmd.form == READ else None
 
     def at_h(self, cmd: Command):
-        self.call = None
+        """Hang up: there is never a call in progress to end (RING only announces)."""
 
     def at_a(self, cmd: Command):
         return FinalResult([], "NO CARRIER")

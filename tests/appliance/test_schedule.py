@@ -57,3 +57,15 @@ def test_template_rendering_in_japanese_style():
 def test_template_errors_name_the_problem(body, message):
     with pytest.raises(TemplateError, match=message):
         check(body)
+
+
+def test_outbox_refuses_text_past_ten_parts(tmp_path):
+    from appliance.db import Database
+    from appliance.outbox import Outbox
+    from modem.pdu import PduError
+    outbox = Outbox(Database(tmp_path / "o.db"))
+    now = jst(2026, 12, 7, 10, 0)
+    with pytest.raises(PduError, match="671 characters need 11 parts"):
+        outbox.enqueue(key="k", kind="test", recipient="+819012345678", body="あ" * 671, not_before=now, now=now)
+    assert outbox.enqueue(key="k", kind="test", recipient="+819012345678", body="あ" * 670, not_before=now, now=now)
+    assert outbox.enqueue(key="k", kind="test", recipient="+819012345678", body="あ", not_before=now, now=now) is None
