@@ -10,7 +10,7 @@ SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Real modem software the simulator is checked against, and the browser for the admin-page tests.
 APT_PACKAGES := gammu gammu-smsd smstools chromium chromium-driver
 
-.PHONY: run test bench apt venv clean
+.PHONY: run test bench screenshots apt venv clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,9 @@ test: apt venv
 
 bench: venv
 	$(PY) -m bench
+
+screenshots: apt venv
+	$(PY) -m docs.screenshots
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -12,14 +12,15 @@ import resource
 import sys
 from pathlib import Path
 
-from bench import sim, web
+from bench import idle, sim, web
 
 RESULTS = Path(__file__).with_name("results.json")
-SUITES = {"sim": sim.run, "web": web.run}
+SUITES = {"sim": sim.run, "idle": idle.run, "web": web.run}
 
 
 def main(names: list[str]) -> None:
-    results = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version()}}
+    results = json.loads(RESULTS.read_text()) if names and RESULTS.exists() else {}   # a subset updates
+    results["machine"] = {"cpus": os.cpu_count(), "python": platform.python_version()}
     for name in names or SUITES:
         print(f"== {name}", flush=True)
         figures = SUITES[name]()
