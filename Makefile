@@ -10,7 +10,7 @@ SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Real modem software the simulator is checked against, and the browser for the admin-page tests.
 APT_PACKAGES := gammu gammu-smsd smstools chromium chromium-driver
 
-.PHONY: run test bench screenshots apt venv clean
+.PHONY: run test bench screenshots apt venv clean install
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,10 @@ bench: venv
 
 screenshots: apt venv
 	$(PY) -m docs.screenshots
+
+# The box: user, venv in /opt/tokusoku, config, service, udev rules (systemd/install.sh --help).
+install:
+	$(SUDO) systemd/install.sh $(INSTALL_ARGS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info

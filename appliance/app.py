@@ -14,7 +14,7 @@ from datetime import datetime
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from appliance import reminders
+from appliance import backup, reminders, timecheck, watchdog
 from appliance.clock import Clock, iso
 from appliance.config import Config
 from appliance.db import Database
@@ -29,8 +29,13 @@ log = logging.getLogger(__name__)
 
 
 class Appliance:
-    def __init__(self, config: Config, clock: Clock | None = None, db: Database | None = None):
+    def __init__(self, config: Config, clock: Clock | None = None, db: Database | None = None,
+                 check_clock: bool | None = None):
+        """`check_clock`: hold customer messages while the clock is wrong (timecheck.py); by
+        default on for a clock that follows the system's, off for the demo's and tests' clocks."""
         self.config, self.clock = config, clock or Clock()
+        self.clock_check = timecheck.ClockCheck(
+            enabled=timecheck.follows_system_time(self.clock) if check_clock is None else check_clock)
         self.rules = config.rules
         if db is None:
             config.database.parent.mkdir(parents=True, exist_ok=True)
@@ -57,6 +62,9 @@ class Appliance:
             worker.start()
         self.scheduler.add_job(self.tick, "interval", seconds=self.config.tick_seconds, id="reminders",
                                max_instances=1, coalesce=True, next_run_time=datetime.now(self.rules.zone))
+        if self.db.path != ":memory:":
+            self.scheduler.add_job(self.nightly_backup, "cron", hour=3, minute=15, id="backup",
+                                   max_instances=1, coalesce=True)
         self.scheduler.start()
         threading.Thread(target=self._mail_loop, name="mailer", daemon=True).start()
 
@@ -82,13 +90,28 @@ class Appliance:
 
     # -- jobs -------------------------------------------------------------------------------------
     def tick(self) -> int:
-        """The reminder tick: queue what the plans say is due now."""
+        """The reminder tick: queue what the plans say is due now (nothing while the clock is wrong)."""
+        if not self.clock_check.state(self.clock.now()).ok:
+            log.warning("reminders wait: %s", self.clock_check.state(self.clock.now()).reason)
+            return 0
         queued = reminders.tick(self.db, self.outbox, self.clock.now(), self.rules,
                                 company=self.config.company, contact_phone=self.config.contact_phone,
                                 per_customer_per_day=self.config.per_customer_per_day)
         if queued:
             log.info("%d reminder(s) queued", queued)
         return queued
+
+    def nightly_backup(self) -> None:
+        """A checked copy of the database into <its folder>/backups, the newest 7 kept."""
+        try:
+            backup.nightly(self.db.path, self.clock.now())
+        except backup.BackupError as error:
+            log.error("%s", error)
+            self.notify_staff(f"backup-failed:{self.clock.now().date()}", f"夜間バックアップに失敗しました: {error}")
+
+    def health(self) -> dict:
+        """Scheduler, workers and clock, for /health and the dashboard (watchdog.health)."""
+        return watchdog.health(self)
 
     def _mail_loop(self) -> None:
         while not self.stopping.is_set():
@@ -101,7 +124,15 @@ class Appliance:
 
     # -- called by the workers ------------------------------------------------------------------
     def sending_allowed(self, now: datetime) -> bool:
-        return allowed(now, self.rules)
+        return allowed(now, self.rules) and self.clock_check.state(now).ok
+
+    def network_time(self, device: str, moment: datetime) -> None:
+        """A modem told the network's time: judge the clock again, and tell staff when it is wrong."""
+        self.clock_check.network_time(moment, device)
+        state = self.clock_check.state(self.clock.now())
+        if not state.ok:
+            log.warning("clock: %s", state.reason)
+            self.notify_staff(f"clock-wrong:{moment.date()}", state.reason)
 
     def register_sim(self, number: str, device: str, daily_cap: int) -> int:
         with self.db.write() as conn:

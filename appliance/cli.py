@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from appliance import cli_import, cli_modem, cli_state
+from appliance import cli_box, cli_import, cli_modem, cli_state, cli_users
 from modem.sim.profiles import PROFILES
 
 
@@ -69,6 +69,8 @@ def parser() -> argparse.ArgumentParser:
     cli_modem.add_parsers(commands)
     cli_import.add_parsers(commands)
     cli_state.add_parsers(commands)
+    cli_users.add_parsers(commands)
+    cli_box.add_parsers(commands)
     return top
 
 

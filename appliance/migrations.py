@@ -228,3 +228,17 @@ def m004_time_indexes(conn) -> None:
     CREATE INDEX outbox_updated_at ON outbox(updated_at, status);
     CREATE INDEX inbox_received_at ON inbox(received_at);
     """)
+
+
+@migration
+def m005_outbox_and_conversation_indexes(conn) -> None:
+    """The outbox page filters by status or kind, newest first, and a conversation shows what was
+    sent to one phone: within each of these indexes rows lie in id order (the rowid is the key's
+    tail), so a page of a million messages is read, not sorted. Conversations list newest first."""
+    run_script(conn, """
+    CREATE INDEX outbox_status ON outbox(status);
+    CREATE INDEX outbox_kind ON outbox(kind);
+    CREATE INDEX outbox_recipient ON outbox(recipient);
+    CREATE INDEX conversations_recent ON conversations(last_message_at);
+    CREATE INDEX conversations_open ON conversations(handled, last_message_at);
+    """)

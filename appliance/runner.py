@@ -9,7 +9,7 @@ import threading
 from datetime import datetime, timezone
 
 from appliance import config as config_module
-from appliance import demo
+from appliance import backup, demo, watchdog
 from appliance.app import Appliance
 from appliance.clock import Clock
 
@@ -30,6 +30,10 @@ def run(args: argparse.Namespace) -> int:
     else:
         simulator, config = demo.build()
         clock = demo.demo_clock(datetime.now(timezone.utc), config, args.speed)
+    lock = backup.RunningLock(config.database)
+    if not lock.acquire():
+        print(f"tokusoku run: {config.database} is already in use by another tokusoku run", file=sys.stderr)
+        return 2
     app = Appliance(config, clock)
     if simulator:
         demo.seed_invoices(app, clock.now().astimezone(config.rules.zone).date())
@@ -42,6 +46,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"  管理画面: http://{config.web_host}:{config.web_port}/  （初回は管理者を作成）", flush=True)
     app.start()
     stop_web = _start_frontend(args, app, config)
+    dog = watchdog.Watchdog(app)          # READY=1 and the pings, under systemd (Type=notify)
+    dog.start()
     done = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: done.set())
@@ -49,11 +55,13 @@ def run(args: argparse.Namespace) -> int:
         while not done.wait(30):
             log.info("outbox %s", app.outbox.counts())
     finally:
+        dog.stop()
         if stop_web:
             stop_web()
         app.stop()
         if simulator:
             simulator.stop()
+        lock.release()
     return 0
 
 
@@ -64,6 +72,7 @@ def _start_frontend(args, app: Appliance, config):
     from appliance.services import Services
     services = Services(app.db, app.clock, rules=config.rules, company=config.company,
                         contact_phone=config.contact_phone)
+    services.appliance_health_source = app.health          # Core.appliance_health
     try:
         return args.frontend(services, config.web_host, config.web_port)
     except OSError as error:

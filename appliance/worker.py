@@ -12,6 +12,7 @@ import threading
 import time
 from dataclasses import dataclass
 
+from appliance import timecheck
 from modem import events, pdu
 from modem.device import Modem, SimLocked, StoredMessage
 from modem.errors import AtTimeout, CmsError, CommandError, ModemError, PortGone, SendFailed
@@ -26,6 +27,8 @@ STAFF_KINDS = ("forward", "test")
 BLOCKED_SIM_CODES = frozenset({21, 50})
 # RP-causes saying the number itself cannot get SMS: unassigned, unidentified or unknown subscriber.
 BAD_NUMBER_CODES = frozenset({1, 28, 30})
+# How often the network's time is read (AT+CCLK?): hourly once known, every minute until then.
+TIME_READ_EVERY, TIME_RETRY = 3600.0, 60.0
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,7 @@ class ModemWorker:
         self.heartbeat = time.monotonic()
         self.rounds = 0                 # completed rounds of the loop (tests wait on it)
         self.last_error: str | None = None
+        self.next_time_read = 0.0
         self.thread = threading.Thread(target=self._run, name=f"worker {settings.device}", daemon=True)
 
     def start(self) -> None:
@@ -56,6 +60,7 @@ class ModemWorker:
     def _run(self) -> None:
         attempt = 0
         while not self.app.stopping.is_set():
+            self.heartbeat = time.monotonic()      # waiting for a modem is not hanging
             try:
                 self._connect()
                 attempt = 0
@@ -74,6 +79,7 @@ class ModemWorker:
         number = self.settings.number or self.settings.device
         self.sim_id = self.app.register_sim(number, self.settings.device, self.settings.daily_cap)
         log.info("%s: connected (SIM %s)", self.settings.device, number)
+        self._read_network_time()
         self._drain()
 
     def _offline(self, error: BaseException | None) -> None:
@@ -85,6 +91,12 @@ class ModemWorker:
         if self.modem:
             self.modem.close()
             self.modem = None
+
+    def _read_network_time(self) -> None:
+        moment = timecheck.read_network_time(self.modem)
+        self.next_time_read = time.monotonic() + (TIME_READ_EVERY if moment else TIME_RETRY)
+        if moment is not None:
+            self.app.network_time(self.settings.device, moment)
 
     def _drain(self) -> None:
         """What arrived while nobody listened: every stored message and report."""
@@ -102,6 +114,8 @@ class ModemWorker:
         busy = False
         while not self.app.stopping.is_set():
             self.heartbeat = time.monotonic()
+            if self.heartbeat >= self.next_time_read:
+                self._read_network_time()
             self._handle_events(wait=0.0 if busy else 0.5)
             busy = self._send_one()
             self.rounds += 1

@@ -12,10 +12,11 @@ import resource
 import sys
 from pathlib import Path
 
-from bench import idle, sim, web
+from bench import box, idle, sim, throughput, web
 
 RESULTS = Path(__file__).with_name("results.json")
-SUITES = {"sim": sim.run, "idle": idle.run, "web": web.run}
+SUITES = {"sim": sim.run, "throughput": throughput.run, "idle": idle.run, "web": web.run}
+SUITES["box"] = box.run
 
 
 def main(names: list[str]) -> None:

@@ -12,7 +12,9 @@ bp = Blueprint("auth", __name__)
 
 @bp.get("/health")
 def health():
-    return {"ok": True}
+    """{"ok", "scheduler", "modems", "clock", "problems"} of the running appliance (watchdog.health).
+    A page served without an appliance (tests, development) answers {"ok": true}."""
+    return services().appliance_health() or {"ok": True}
 
 
 @bp.route("/setup", methods=["GET", "POST"])

@@ -1,6 +1,65 @@
-"""The imports area of the admin page."""
+"""Import: upload a CSV, preview each row's errors and the valid rows (a dry run that writes
+nothing), then confirm: all rows or none, or the valid rows only. The same import code as
+`tokusoku import invoices`; the upload waits server-side under a random token."""
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+
+from appliance.importing import InvoiceImportError
+from web.security import requires, services
 
 bp = Blueprint("imports", __name__, url_prefix="/imports")
+
+
+@bp.get("/")
+@requires("view")
+def index():
+    return render_template("imports.html")
+
+
+@bp.post("/upload")
+@requires("send")
+def upload():
+    file = request.files.get("file")
+    data = file.read() if file else b""
+    if not data:
+        flash("CSVファイルを選んでください", "error")
+        return render_template("imports.html"), 400
+    token = services().stash_upload(data, file.filename or "アップロードされたファイル", g.user.id)
+    return redirect(url_for(".preview", token=token))
+
+
+@bp.get("/<token>")
+@requires("send")
+def preview(token: str):
+    try:
+        report = services().preview_import(token, g.user.id)
+    except InvoiceImportError as error:
+        flash(str(error), "error")
+        return render_template("imports.html"), 400
+    return render_template("imports_preview.html", report=report, token=token,
+                           labels=services().import_labels)
+
+
+@bp.post("/<token>/confirm")
+@requires("send")
+def confirm(token: str):
+    valid_only = request.form.get("mode") == "valid"
+    try:
+        report = services().confirm_import(token, g.user.id, valid_only=valid_only, actor=g.user.name)
+    except InvoiceImportError as error:
+        flash(str(error), "error")
+        return redirect(url_for(".index"))
+    if not report.committed:
+        flash("エラーがあるため何も取り込んでいません", "error")
+        return redirect(url_for(".preview", token=token))
+    flash(f"{report.imported}件を取り込みました（新規 {report.created}件、更新 {report.updated}件）", "ok")
+    return render_template("imports_done.html", report=report, labels=services().import_labels)
+
+
+@bp.post("/<token>/cancel")
+@requires("send")
+def cancel(token: str):
+    services().discard_upload(token)
+    flash("取込をやめました", "ok")
+    return redirect(url_for(".index"))

@@ -32,6 +32,13 @@ class Core:
             conn.execute("INSERT OR IGNORE INTO settings (key, value) VALUES ('secret_key', ?)", (key,))
         return self.db.one("SELECT value FROM settings WHERE key='secret_key'")[0]
 
+    def appliance_health(self) -> dict | None:
+        """Scheduler, modem workers and clock of the appliance in this process (appliance/watchdog.py
+        health: ok, scheduler, modems, clock, problems -- Japanese sentences for the dashboard), or
+        None when the page runs without one. `tokusoku run` sets appliance_health_source."""
+        source = getattr(self, "appliance_health_source", None)
+        return source() if source else None
+
     # -- users ----------------------------------------------------------------------------------
     def user_count(self) -> int:
         return users.count(self.db)
@@ -56,3 +63,15 @@ class Core:
 
     def audit_log(self, limit: int = 200) -> list[dict]:
         return [dict(r) for r in self.db.query("SELECT * FROM audit ORDER BY id DESC LIMIT ?", (limit,))]
+
+    def audit_page(self, *, actor: str = "", page: int = 1, per_page: int = 100) -> dict:
+        """One page of the audit log, newest first, optionally of one actor: rows (at, actor,
+        action, detail), total, page, pages and the actors seen (for a filter)."""
+        where, params = (" WHERE actor = ?", (actor,)) if actor else ("", ())
+        total = self.db.one(f"SELECT count(*) FROM audit{where}", params)[0]
+        pages = max(1, -(-total // per_page))
+        page = min(max(1, page), pages)
+        rows = [dict(r) for r in self.db.query(f"SELECT * FROM audit{where} ORDER BY id DESC LIMIT ? OFFSET ?",
+                                                (*params, per_page, (page - 1) * per_page))]
+        actors = [r[0] for r in self.db.query("SELECT DISTINCT actor FROM audit ORDER BY actor")]
+        return {"rows": rows, "total": total, "page": page, "pages": pages, "actors": actors}

@@ -1,7 +1,21 @@
 """First run, login and logout in a real browser."""
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.web.conftest import ADMIN, PASSWORD, wait_url
+
+
+def heading(browser, text: str, timeout: float = 5.0) -> None:
+    """Wait until the page's h1 reads `text` (the old page may still be there for a moment)."""
+    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    def shows(b):
+        try:
+            return b.find_element(By.TAG_NAME, "h1").text == text
+        except StaleElementReferenceException:
+            return False
+    WebDriverWait(browser, timeout).until(shows)
 
 
 def fill(browser, form_id: str, **fields):
@@ -18,15 +32,15 @@ def test_first_visit_creates_the_admin_then_login_works(browser, server, service
     assert browser.current_url.endswith("/setup")
     assert "管理者を作成" in browser.page_source
     fill(browser, "setup-form", name=ADMIN, password=PASSWORD, password2=PASSWORD)
-    assert "ダッシュボード" in browser.find_element(By.TAG_NAME, "h1").text
+    heading(browser, "ダッシュボード")
     assert services.list_users()[0]["role"] == "admin"
 
     browser.find_element(By.CSS_SELECTOR, "form.logout button").click()
     wait_url(browser, "/login")
     fill(browser, "login-form", name=ADMIN, password="wrong password!")
-    assert "ユーザー名またはパスワードが違います" in browser.page_source
+    WebDriverWait(browser, 5).until(lambda b: "ユーザー名またはパスワードが違います" in b.page_source)
     fill(browser, "login-form", name=ADMIN, password=PASSWORD)
-    assert browser.find_element(By.TAG_NAME, "h1").text == "ダッシュボード"
+    heading(browser, "ダッシュボード")
 
 
 def test_setup_refuses_a_short_password(browser, server, services):

@@ -48,3 +48,11 @@ document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("form[data-confirm]").forEach((form) =>
     form.addEventListener("submit", (event) => { if (!confirm(form.dataset.confirm)) event.preventDefault(); }));
 });
+
+// -- outbox, conversations, modems, audit --------------------------------------------------------
+// A button that needs its own confirmation (the form's other buttons do not): "再送する" on an
+// uncertain message may deliver it twice.
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("button[data-confirm-click]").forEach((button) =>
+    button.addEventListener("click", (event) => { if (!confirm(button.dataset.confirmClick)) event.preventDefault(); }));
+});

@@ -1,0 +1,119 @@
+"""How busy the appliance keeps its modems, and the same campaign through gammu-smsd.
+
+b. With 0.2 s of radio time a part and 1, 2, 4 and 8 simulated modems, a campaign of
+   BENCH_MESSAGES (default 1000) one-part messages: duration against the ideal
+   (messages x 0.2 s / modems). Goal: at least 95 %.
+c. The same campaign through gammu-smsd 1.42 (files backend, one daemon per modem) on the
+   same simulator: our throughput divided by gammu-smsd's. Goal: at least 1.0.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from datetime import time as clock_time
+from pathlib import Path
+
+from appliance.app import Appliance
+from appliance.clock import Clock, iso
+from appliance.config import Config
+from appliance.schedule import SendingRules
+from appliance.worker import ModemSettings
+from modem.sim.network import NetworkSettings
+from modem.sim.simulator import Simulator
+
+PART_TIME = 0.2
+MESSAGES = int(os.environ.get("BENCH_MESSAGES", "1000"))
+GAMMU_MODEMS = 2
+
+
+def _network() -> Simulator:
+    return Simulator(NetworkSettings(part_time=PART_TIME, delivery_delay=0.0, report_delay=0.0, daily_cap=100_000))
+
+
+def ours(modems: int, messages: int) -> float:
+    """Seconds for the appliance to send `messages` over `modems` simulated modems."""
+    folder = Path(tempfile.mkdtemp(prefix="tokusoku-bench-"))
+    simulator = _network()
+    settings = [ModemSettings(simulator.add_modem().path, number=None, daily_cap=100_000) for _ in range(modems)]
+    settings = [ModemSettings(s.device, number=m.sim.number, daily_cap=100_000)
+                for s, m in zip(settings, simulator.modems)]
+    rules = SendingRules(quiet_start=clock_time(0), quiet_end=clock_time(0))      # no quiet hours here
+    app = Appliance(Config(database=folder / "b.db", modems=settings, rules=rules, tick_seconds=3600), Clock())
+    now = iso(app.clock.now())
+    with app.db.write() as conn:
+        conn.executemany("INSERT INTO outbox (idempotency_key, kind, recipient, body, parts, not_before, created_at,"
+                         " updated_at) VALUES (?,?,?,?,?,?,?,?)",
+                         [(f"b:{i}", "campaign", f"+8190{i:08d}", f"お支払いのお願い {i}", 1, now, now, now)
+                          for i in range(messages)])
+    try:
+        app.start()
+        while not all(w.modem for w in app.workers):
+            time.sleep(0.01)
+        began = time.perf_counter()
+        while app.db.one("SELECT count(*) FROM outbox WHERE status IN ('queued','sending','retry')")[0]:
+            time.sleep(0.05)
+        return time.perf_counter() - began
+    finally:
+        app.stop()
+        simulator.stop()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def gammu(modems: int, messages: int) -> float | None:
+    """Seconds for gammu-smsd (one daemon per modem) to send the same campaign; None without it."""
+    binary = shutil.which("gammu-smsd")
+    if not binary:
+        return None
+    folder = Path(tempfile.mkdtemp(prefix="tokusoku-gammu-"))
+    simulator = _network()
+    daemons = []
+    try:
+        for m in range(modems):
+            modem = simulator.add_modem()
+            spool = folder / f"smsd{m}"
+            for sub in ("inbox", "outbox", "sent", "error"):
+                (spool / sub).mkdir(parents=True)
+            (spool / "smsdrc").write_text(
+                f"[gammu]\ndevice = {modem.path}\nconnection = at\n\n[smsd]\nservice = files\n"
+                f"logfile = {spool}/log\ninboxpath = {spool}/inbox/\noutboxpath = {spool}/outbox/\n"
+                f"sentsmspath = {spool}/sent/\nerrorsmspath = {spool}/error/\nloopsleep = 1\n"
+                "transmitformat = unicode\ndeliveryreport = no\ncheckbattery = 0\n", encoding="utf-8")
+            for i in range(m, messages, modems):
+                (spool / "outbox" / f"OUTC{i:05d}_+8190{i:08d}.txt").write_text(f"お支払いのお願い {i}", encoding="utf-8")
+        began = time.perf_counter()
+        daemons = [subprocess.Popen([binary, "-c", str(folder / f"smsd{m}" / "smsdrc")], cwd=folder,
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for m in range(modems)]
+        handsets = simulator.network.handsets
+        deadline = began + messages * PART_TIME * 20 + 60
+        while sum(len(h.received) for h in list(handsets.values())) < messages and time.perf_counter() < deadline:
+            time.sleep(0.1)
+        return time.perf_counter() - began
+    finally:
+        for daemon in daemons:
+            daemon.terminate()
+            daemon.wait(timeout=15)
+        simulator.stop()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def run() -> dict:
+    results = {"messages": MESSAGES, "part_time_s": PART_TIME}
+    for modems in (1, 2, 4, 8):
+        seconds = ours(modems, MESSAGES)
+        ideal = MESSAGES * PART_TIME / modems
+        results[f"utilisation_{modems}_modems"] = round(ideal / seconds, 3)
+    results["utilisation_goal"] = ">= 0.95: " + ("met" if min(v for k, v in results.items() if k.startswith("utilisation_")
+                                                               and isinstance(v, float)) >= 0.95 else "MISSED")
+    ours_s = ours(GAMMU_MODEMS, MESSAGES)
+    gammu_s = gammu(GAMMU_MODEMS, MESSAGES)
+    results[f"ours_{GAMMU_MODEMS}_modems_s"] = round(ours_s, 1)
+    if gammu_s is None:
+        results["gammu_smsd"] = "not installed"
+    else:
+        results[f"gammu_smsd_{GAMMU_MODEMS}_modems_s"] = round(gammu_s, 1)
+        results["ours_over_gammu_smsd"] = round(gammu_s / ours_s, 2)
+        results["ours_over_gammu_goal"] = ">= 1.0: " + ("met" if gammu_s / ours_s >= 1.0 else "MISSED")
+    return results

@@ -1,0 +1,102 @@
+"""The import page: upload, preview (a dry run: nothing written), confirm; the same code as
+`tokusoku import invoices`. Test client first, then a real browser."""
+import io
+from pathlib import Path
+
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+from tests.web.conftest import logged_in
+from tests.web.test_invoices_browser import login
+
+DATA = Path(__file__).parent.parent / "appliance" / "data"
+WITH_ERRORS = DATA / "accounting-export-cp932.csv"      # 7 valid rows, 5 row errors
+CLEAN = DATA / "simple-en-utf8.csv"
+
+
+def upload(client, path: Path):
+    response = client.post("/imports/upload", data={"file": (io.BytesIO(path.read_bytes()), path.name)},
+                           content_type="multipart/form-data")
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return response.headers["Location"].rstrip("/").rsplit("/", 1)[1]
+
+
+def invoice_count(services):
+    return services.db.one("SELECT count(*) FROM invoices")[0]
+
+
+def test_preview_lists_row_errors_and_valid_rows_without_importing(client, services):
+    logged_in(client, services, role="staff")
+    token = upload(client, WITH_ERRORS)
+    page = client.get(f"/imports/{token}").get_data(as_text=True)
+    assert "9行目" in page and "支払期日" in page and "存在しない日付です（2026/13/01）" in page
+    assert "固定電話のためSMSを送れません" in page and "INV-2026-0004" in page
+    assert "正しい7件だけを取り込む" in page and "cp932" in page
+    assert invoice_count(services) == 0 and not [a for a in services.audit_log() if a["action"] == "import"]
+
+
+def test_confirm_valid_rows_only(client, services):
+    logged_in(client, services, role="staff")
+    token = upload(client, WITH_ERRORS)
+    response = client.post(f"/imports/{token}/confirm", data={"mode": "valid"})
+    assert "7件を取り込みました" in response.get_data(as_text=True)
+    assert invoice_count(services) == 7
+    assert services.audit_log()[0]["action"] == "import" and services.audit_log()[0]["actor"] == "user-staff"
+    again = client.post(f"/imports/{token}/confirm", data={"mode": "valid"})     # the upload is gone
+    assert again.status_code == 302 and invoice_count(services) == 7
+
+
+def test_all_or_nothing(client, services):
+    logged_in(client, services, role="staff")
+    token = upload(client, WITH_ERRORS)
+    client.post(f"/imports/{token}/confirm", data={"mode": "all"})
+    assert invoice_count(services) == 0
+    clean = upload(client, CLEAN)
+    assert "2件を取り込む" in client.get(f"/imports/{clean}").get_data(as_text=True)
+    client.post(f"/imports/{clean}/confirm", data={"mode": "all"})
+    assert invoice_count(services) == 2
+
+
+def test_a_viewer_cannot_import(client, services):
+    logged_in(client, services, role="staff")
+    token = upload(client, CLEAN)
+    logged_in(client, services, role="viewer")
+    assert client.post("/imports/upload", data={"file": (io.BytesIO(CLEAN.read_bytes()), "x.csv")},
+                       content_type="multipart/form-data").status_code == 403
+    assert client.post(f"/imports/{token}/confirm", data={"mode": "all"}).status_code == 403
+    assert invoice_count(services) == 0
+
+
+def test_an_upload_belongs_to_its_uploader(client, services):
+    logged_in(client, services, role="staff")
+    token = upload(client, CLEAN)
+    logged_in(client, services, role="admin")
+    assert client.get(f"/imports/{token}").status_code == 400
+    assert client.post(f"/imports/{token}/confirm", data={"mode": "all"}).status_code == 302
+    assert client.get("/imports/..%2f..%2fetc").status_code in (400, 404)
+    assert invoice_count(services) == 0
+
+
+def test_an_unusable_file_is_explained(client, services):
+    logged_in(client, services, role="staff")
+    response = client.post("/imports/upload", data={"file": (io.BytesIO(b"hello,world\n"), "x.csv")},
+                           content_type="multipart/form-data", follow_redirects=True)
+    assert response.status_code == 400 and "見出し" in response.get_data(as_text=True)
+
+
+def test_importing_a_file_with_errors_in_the_browser(browser, server, services):
+    login(browser, server, services, "/imports/")
+    browser.find_element(By.CSS_SELECTOR, "#upload-form input[type=file]").send_keys(str(WITH_ERRORS))
+    browser.find_element(By.CSS_SELECTOR, "#upload-form button").click()
+    errors = WebDriverWait(browser, 5).until(lambda b: b.find_element(By.ID, "import-errors"))
+    rows = errors.find_elements(By.CSS_SELECTOR, "tbody tr")
+    assert len(rows) == 5 and rows[0].text.startswith("5行目") and "固定電話" in rows[0].text
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#import-valid tbody tr")) == 7
+    assert invoice_count(services) == 0
+
+    browser.find_element(By.CSS_SELECTOR, "#confirm-valid button").click()
+    result = WebDriverWait(browser, 5).until(lambda b: b.find_element(By.ID, "import-result"))
+    assert "7件を取り込みました" in result.text
+    assert invoice_count(services) == 7
+    browser.find_element(By.LINK_TEXT, "請求書一覧へ").click()
+    assert "INV-2026-0001" in browser.find_element(By.ID, "invoice-list").text
