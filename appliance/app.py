@@ -41,7 +41,7 @@ class Appliance:
             config.database.parent.mkdir(parents=True, exist_ok=True)
             db = Database(config.database)
         self.db = db
-        self.outbox = Outbox(db, config.rules.zone)
+        self.outbox = Outbox(db, config.rules.zone, on_queued=self.wake_workers)
         self.inbox = Inbox(db, self.outbox)
         self.mailer = Mailer(db, config.smtp)
         self.stopping = threading.Event()
@@ -87,6 +87,11 @@ class Appliance:
                 conn.execute("INSERT INTO staff (name, phone, email, notify_sms, notify_email) VALUES (?,?,?,?,?)",
                              (member.name, e164(member.phone) if member.phone else None, member.email,
                               int(member.notify_sms), int(member.notify_email)))
+
+    def wake_workers(self) -> None:
+        """New work is queued: idle workers look at once instead of at their next round."""
+        for worker in self.workers:
+            worker.wake()
 
     # -- jobs -------------------------------------------------------------------------------------
     def tick(self) -> int:

@@ -36,8 +36,9 @@ class OutboxMessage:
 
 
 class Outbox:
-    def __init__(self, db: Database, zone=TOKYO):
+    def __init__(self, db: Database, zone=TOKYO, on_queued=None):
         self.db, self.zone = db, zone
+        self.on_queued = on_queued      # called (no arguments) after a message was queued
 
     def _day(self, moment: datetime) -> str:
         """Carriers count a SIM's messages per day in Japan time."""
@@ -59,7 +60,10 @@ class Outbox:
                 " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                 (key, kind, customer_id, invoice_id, recipient, body, parts, iso(not_before),
                  prefer_sim_id, iso(now), iso(now)))
-            return cursor.lastrowid if cursor.rowcount else None
+            queued = cursor.lastrowid if cursor.rowcount else None
+        if queued and self.on_queued:
+            self.on_queued()            # a worker's claim waits for this transaction to commit
+        return queued
 
     def claim(self, sim_id: int, now: datetime, room: int, kinds: tuple[str, ...]) -> OutboxMessage | None:
         """Atomically take the next due message of one of `kinds` that fits in `room` parts for
@@ -114,6 +118,12 @@ class Outbox:
         with self.db.write() as conn:
             conn.execute("UPDATE outbox SET status='uncertain', last_error=?, updated_at=? WHERE id=?",
                          (reason, iso(now), message_id))
+
+    def release(self, message_id: int, now: datetime) -> None:
+        """A claimed message that was never handed to a modem goes back to the queue."""
+        with self.db.write() as conn:
+            conn.execute("UPDATE outbox SET status='queued', sim_id=NULL, attempts=max(attempts-1, 0),"
+                         " updated_at=? WHERE id=? AND status='sending'", (iso(now), message_id))
 
     def recover(self, now: datetime) -> int:
         """At start-up: what was 'sending' when the process died is uncertain."""

@@ -41,6 +41,10 @@ class ModemSettings:
     timeout: float = 10.0
 
 
+class Wake:
+    """Put into a worker's event queue when work is queued, so an idle worker starts at once."""
+
+
 class ModemWorker:
     def __init__(self, app, settings: ModemSettings):
         self.app, self.settings = app, settings
@@ -49,12 +53,19 @@ class ModemWorker:
         self.blocked_day: str | None = None
         self.heartbeat = time.monotonic()
         self.rounds = 0                 # completed rounds of the loop (tests wait on it)
+        self._next = None               # claimed together with the previous message's "sent"
+        self._reports_read: set[str] = set()   # storages holding committed, read status reports
         self.last_error: str | None = None
         self.next_time_read = 0.0
         self.thread = threading.Thread(target=self._run, name=f"worker {settings.device}", daemon=True)
 
     def start(self) -> None:
         self.thread.start()
+
+    def wake(self) -> None:
+        modem = self.modem
+        if modem is not None:
+            modem.events.put(Wake())
 
     # -- connection -------------------------------------------------------------------------
     def _run(self) -> None:
@@ -83,6 +94,10 @@ class ModemWorker:
         self._drain()
 
     def _offline(self, error: BaseException | None) -> None:
+        self._reports_read.clear()          # read again (harmlessly) after a reconnect
+        if self._next is not None:          # claimed but never written to the modem: back to the queue
+            self.app.outbox.release(self._next.id, self.app.clock.now())
+            self._next = None
         if error is not None:
             self.last_error = str(error)
             log.warning("%s: %s", self.settings.device, error)
@@ -111,7 +126,7 @@ class ModemWorker:
 
     # -- the loop ---------------------------------------------------------------------------
     def _serve(self) -> None:
-        busy = False
+        busy = True                     # look for work at once (the queue may be full)
         while not self.app.stopping.is_set():
             self.heartbeat = time.monotonic()
             if self.heartbeat >= self.next_time_read:
@@ -155,6 +170,8 @@ class ModemWorker:
             self._drain()
         elif isinstance(event, events.Unplugged):
             raise PortGone(event.reason)
+        elif isinstance(event, Wake):
+            pass                         # new work: the loop sends next
 
     def _take(self, stored: StoredMessage) -> None:
         """Commit one stored message or report, then delete it from the modem."""
@@ -162,7 +179,11 @@ class ModemWorker:
         if isinstance(message, pdu.Deliver):
             self._received(stored.pdu, message)
         elif isinstance(message, pdu.StatusReport):
+            # Reports are deleted together, when idle (one command instead of one per report): a
+            # report costs the modem one AT+CMGR while a campaign runs, not three commands.
             self._report(message)
+            self._reports_read.add(stored.storage)
+            return
         elif message is None:
             log.error("%s: undecodable message left in %s/%d: %s", self.settings.device, stored.storage,
                       stored.index, stored.error)
@@ -182,26 +203,41 @@ class ModemWorker:
     def _send_one(self) -> bool:
         """Send the next message this SIM may send now; False when there was none."""
         now = self.app.clock.now()
-        day = now.astimezone(self.app.rules.zone).date().isoformat()
-        if self.blocked_day == day:
-            return False
-        room = self.settings.daily_cap - self.app.outbox.parts_today(self.sim_id, now)
-        if room <= 0:
-            return False
-        kinds = STAFF_KINDS + (CUSTOMER_KINDS if self.app.sending_allowed(now) else ())
-        message = self.app.outbox.claim(self.sim_id, now, room, kinds)
+        message, self._next = self._next or self._claim(now), None
         if message is None:
+            self._purge_reports()
             return False
         try:
             sent = self.modem.send(message.recipient, message.body)
         except SendFailed as failure:
-            self._send_failed(message, failure, now, day)
+            self._send_failed(message, failure, now, self._day(now))
             return True
         except pdu.PduError as error:
             self.app.outbox.failed(message.id, f"送信できない本文: {error}", permanent=True, now=now)
             return True
-        self.app.outbox.sent(message.id, self.sim_id, sent.references, self.app.clock.now())
+        with self.app.db.write():      # one transaction: this one recorded sent, the next one claimed
+            done = self.app.clock.now()
+            self.app.outbox.sent(message.id, self.sim_id, sent.references, done)
+            self._next = self._claim(done)
         return True
+
+    def _purge_reports(self) -> None:
+        for storage in sorted(self._reports_read):
+            self.modem.delete_read(storage)
+        self._reports_read.clear()
+
+    def _day(self, now) -> str:
+        return now.astimezone(self.app.rules.zone).date().isoformat()
+
+    def _claim(self, now):
+        """The next message for this SIM, within its cap; customers' messages only when allowed."""
+        if self.blocked_day == self._day(now):
+            return None
+        room = self.settings.daily_cap - self.app.outbox.parts_today(self.sim_id, now)
+        if room <= 0:
+            return None
+        kinds = STAFF_KINDS + (CUSTOMER_KINDS if self.app.sending_allowed(now) else ())
+        return self.app.outbox.claim(self.sim_id, now, room, kinds)
 
     def _send_failed(self, message, failure: SendFailed, now, day: str) -> None:
         cause = failure.cause

@@ -82,7 +82,7 @@ def gammu(modems: int, messages: int) -> float | None:
                 f"sentsmspath = {spool}/sent/\nerrorsmspath = {spool}/error/\nloopsleep = 1\n"
                 "transmitformat = unicode\ndeliveryreport = no\ncheckbattery = 0\n", encoding="utf-8")
             for i in range(m, messages, modems):
-                (spool / "outbox" / f"OUTC{i:05d}_+8190{i:08d}.txt").write_text(f"お支払いのお願い {i}", encoding="utf-8")
+                (spool / "outbox" / f"OUT+8190{i:08d}.txt").write_text(f"お支払いのお願い {i}", encoding="utf-8")
         began = time.perf_counter()
         daemons = [subprocess.Popen([binary, "-c", str(folder / f"smsd{m}" / "smsdrc")], cwd=folder,
                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for m in range(modems)]

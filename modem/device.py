@@ -307,6 +307,12 @@ class Modem:
         self.select_storage(storage)
         self.at(f"AT+CMGD={index}")
 
+    def delete_read(self, storage: str) -> None:
+        """Delete every message already read from `storage` in one command (TS 27.005 §3.5.4,
+        delflag 1; the index is ignored). Only for what the caller has committed."""
+        self.select_storage(storage)
+        self.at("AT+CMGD=1,1")
+
 
 def header_numbers(header: str) -> list[int | None]:
     """"+CMGR: 0,,24" -> [0, None, 24]."""
