@@ -3,8 +3,9 @@
 b. With 0.2 s of radio time a part and 1, 2, 4 and 8 simulated modems, a campaign of
    BENCH_MESSAGES (default 1000) one-part messages: duration against the ideal
    (messages x 0.2 s / modems). Goal: at least 95 %.
-c. The same campaign through gammu-smsd 1.42 (files backend, one daemon per modem) on the
-   same simulator: our throughput divided by gammu-smsd's. Goal: at least 1.0.
+c. A campaign through gammu-smsd 1.42 (files backend, one daemon per modem) on the same
+   simulator, BENCH_GAMMU_MESSAGES (default 200) messages for each: our throughput divided by
+   gammu-smsd's. Goal: at least 1.0.
 """
 from __future__ import annotations
 
@@ -27,6 +28,8 @@ from modem.sim.simulator import Simulator
 PART_TIME = 0.2
 MESSAGES = int(os.environ.get("BENCH_MESSAGES", "1000"))
 GAMMU_MODEMS = 2
+# gammu-smsd is far slower; its campaign is smaller and throughputs (messages/s) are compared.
+GAMMU_MESSAGES = int(os.environ.get("BENCH_GAMMU_MESSAGES", "200"))
 
 
 def _network() -> Simulator:
@@ -107,13 +110,14 @@ def run() -> dict:
         results[f"utilisation_{modems}_modems"] = round(ideal / seconds, 3)
     results["utilisation_goal"] = ">= 0.95: " + ("met" if min(v for k, v in results.items() if k.startswith("utilisation_")
                                                                and isinstance(v, float)) >= 0.95 else "MISSED")
-    ours_s = ours(GAMMU_MODEMS, MESSAGES)
-    gammu_s = gammu(GAMMU_MODEMS, MESSAGES)
-    results[f"ours_{GAMMU_MODEMS}_modems_s"] = round(ours_s, 1)
+    ours_rate = GAMMU_MESSAGES / ours(GAMMU_MODEMS, GAMMU_MESSAGES)
+    gammu_s = gammu(GAMMU_MODEMS, GAMMU_MESSAGES)
+    results[f"ours_{GAMMU_MODEMS}_modems_msg_per_s"] = round(ours_rate, 2)
     if gammu_s is None:
         results["gammu_smsd"] = "not installed"
     else:
-        results[f"gammu_smsd_{GAMMU_MODEMS}_modems_s"] = round(gammu_s, 1)
-        results["ours_over_gammu_smsd"] = round(gammu_s / ours_s, 2)
-        results["ours_over_gammu_goal"] = ">= 1.0: " + ("met" if gammu_s / ours_s >= 1.0 else "MISSED")
+        gammu_rate = GAMMU_MESSAGES / gammu_s
+        results[f"gammu_smsd_{GAMMU_MODEMS}_modems_msg_per_s"] = round(gammu_rate, 2)
+        results["ours_over_gammu_smsd"] = round(ours_rate / gammu_rate, 2)
+        results["ours_over_gammu_goal"] = ">= 1.0: " + ("met" if ours_rate >= gammu_rate else "MISSED")
     return results
