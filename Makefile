@@ -2,6 +2,7 @@
 #   make run    - the appliance on its built-in demo (simulated modems)
 #   make test   - installs what the tests need (apt packages included) and runs every test
 #   make bench  - benchmarks; figures are printed and written to bench/results.json
+#   make screenshots - pictures of the admin page for the README (docs/screenshots)
 
 PYTHON      ?= python3
 VENV        ?= .venv
@@ -35,10 +36,12 @@ run: venv
 test: apt venv
 	$(PY) -m pytest -q
 
-bench: venv
+bench: apt venv
 	$(PY) -m bench
 
+# Japanese text in the pictures needs a CJK font (the tests do not).
 screenshots: apt venv
+	$(MAKE) apt APT_PACKAGES=fonts-noto-cjk
 	$(PY) -m docs.screenshots
 
 # The box: user, venv in /opt/tokusoku, config, service, udev rules (systemd/install.sh --help).

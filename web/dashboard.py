@@ -11,4 +11,5 @@ bp = Blueprint("dashboard", __name__)
 @bp.get("/")
 @requires("view")
 def index():
-    return render_template("dashboard.html", data=services().dashboard())
+    health = services().appliance_health() or {}
+    return render_template("dashboard.html", data=services().dashboard(), problems=health.get("problems", []))

@@ -61,3 +61,9 @@ def test_login_and_logout_are_audited(client, services):
     client.post("/login", data={"name": ADMIN, "password": PASSWORD})
     client.post("/logout")
     assert [r["action"] for r in services.audit_log()][:2] == ["logout", "login"]
+
+
+def test_dashboard_shows_what_stops_sending(client, services):
+    logged_in(client, services)
+    services.appliance_health_source = lambda: {"ok": False, "problems": ["時計が2時間遅れています。送信を止めています。"]}
+    assert "時計が2時間遅れています。送信を止めています。" in client.get("/").get_data(as_text=True)
