@@ -1,7 +1,6 @@
 """`tokusoku modem ...` and `tokusoku pdu ...`: one modem or one PDU, from the command line."""
 from __future__ import annotations
 
-import argparse
 import json
 import queue
 import sys

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from appliance import timecheck
 from modem import events, pdu
-from modem.device import Modem, SimLocked, StoredMessage
+from modem.device import Modem, StoredMessage
 from modem.errors import AtTimeout, CmsError, CommandError, ModemError, PortGone, SendFailed
 
 log = logging.getLogger(__name__)

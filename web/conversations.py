@@ -7,7 +7,7 @@ import uuid
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 
 from appliance.services.conversations import ConversationError
-from web.security import audit, requires, services
+from web.security import audit, found, requires, services
 
 bp = Blueprint("conversations", __name__, url_prefix="/conversations")
 
@@ -23,9 +23,7 @@ def index():
 @bp.get("/<int:conversation_id>")
 @requires("view")
 def thread(conversation_id: int):
-    conversation = services().conversation(conversation_id)
-    if conversation is None:
-        abort(404)
+    conversation = found(services().conversation(conversation_id))
     if conversation["unread"] and g.user.can("send"):
         # Read by someone who can act on it; a viewer's glance leaves it waiting for staff.
         services().mark_read(conversation_id)

@@ -2,10 +2,10 @@
 edit, opt-out, CSV export."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
 
 from appliance.services.invoices import STATUSES, InvoiceEditError
-from web.security import audit, requires, services
+from web.security import audit, found, requires, services
 
 bp = Blueprint("invoices", __name__, url_prefix="/invoices")
 
@@ -39,10 +39,7 @@ def export():
 
 
 def _invoice_or_404(invoice_id: int) -> dict:
-    invoice = services().invoice(invoice_id)
-    if invoice is None:
-        abort(404)
-    return invoice
+    return found(services().invoice(invoice_id))
 
 
 @bp.get("/<int:invoice_id>")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from appliance.services.outbox import KINDS, STATUSES
-from web.security import audit, requires, services
+from web.security import audit, found, requires, services
 
 bp = Blueprint("outbox", __name__, url_prefix="/outbox")
 
@@ -29,10 +29,7 @@ def _back():
 
 
 def _message(message_id: int) -> dict:
-    message = services().outbox_message(message_id)
-    if message is None:
-        abort(404)
-    return message
+    return found(services().outbox_message(message_id))
 
 
 @bp.post("/<int:message_id>/cancel")

@@ -60,5 +60,12 @@ def requires(action: str):
     return decorator
 
 
+def found(value):
+    """`value`, or a 404 when the service found nothing (None)."""
+    if value is None:
+        abort(404)
+    return value
+
+
 def audit(action: str, detail: str = "") -> None:
     services().audit(g.user.name if g.user else "anonymous", action, detail)

@@ -6,7 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 
 from appliance.services.templates import PlanError
 from appliance.templates import TemplateError
-from web.security import audit, requires, services
+from web.security import audit, found, requires, services
 
 bp = Blueprint("templates_area", __name__, url_prefix="/templates")
 
@@ -37,10 +37,7 @@ def new():
 @bp.get("/<int:template_id>")
 @requires("view")
 def edit(template_id: int):
-    template = services().template(template_id)
-    if template is None:
-        abort(404)
-    return _editor(template)
+    return _editor(found(services().template(template_id)))
 
 
 @bp.post("/new", endpoint="create")

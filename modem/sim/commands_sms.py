@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from modem import pdu
-from modem.sim.commandline import ACTION, READ, SET, TEST, Command
+from modem.sim.commandline import READ, SET, TEST, Command
 from modem.sim.network import SubmitRejected
 from modem.sim.results import cms
 from modem.sim.state import TextEntry

@@ -1,5 +1,4 @@
 """One modem through the engine, against every simulator profile, over real pseudo-terminals."""
-import queue
 
 import pytest
 

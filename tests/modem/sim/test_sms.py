@@ -1,8 +1,6 @@
 """Sending, receiving, storages and reports through a simulated modem, on a real pty."""
 import time
 
-import pytest
-
 from modem import pdu
 from tests.modem.sim.conftest import wait_for
 
@@ -180,7 +178,6 @@ def test_phone_off_delays_the_report_until_on(client, simulator):
 
 
 def test_phone_off_past_validity_expires(simulator):
-    from modem.sim.network import NetworkSettings
     from tests.modem.sim.atclient import AtClient
     simulator.network.settings.max_validity = 0.3
     simulator.add_handset(CUSTOMER, off_for=60)
