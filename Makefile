@@ -2,6 +2,7 @@
 #   make run    - the appliance on its built-in demo (simulated modems)
 #   make test   - installs what the tests need (apt packages included) and runs every test
 #   make bench  - benchmarks; figures are printed and written to bench/results.json
+#   make chaos  - 20 rounds of kill -9 during a campaign; lost, duplicated, uncertain counted
 #   make screenshots - pictures of the admin page for the README (docs/screenshots)
 
 PYTHON      ?= python3
@@ -11,7 +12,7 @@ SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Real modem software the simulator is checked against, and the browser for the admin-page tests.
 APT_PACKAGES := gammu gammu-smsd smstools chromium chromium-driver
 
-.PHONY: run test bench screenshots apt venv clean install
+.PHONY: run test bench chaos screenshots apt venv clean install
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +39,10 @@ test: apt venv
 
 bench: apt venv
 	$(PY) -m bench
+
+# 20 rounds of kill -9 during a campaign (make test runs 3).
+chaos: apt venv
+	TOKUSOKU_CHAOS_ROUNDS=20 $(PY) -m pytest -q -s tests/appliance/test_chaos.py
 
 # Japanese text in the pictures needs a CJK font (the tests do not).
 screenshots: apt venv

@@ -12,11 +12,11 @@ import resource
 import sys
 from pathlib import Path
 
-from bench import box, idle, sim, throughput, web
+from bench import box, core, idle, sim, throughput, web
 
 RESULTS = Path(__file__).with_name("results.json")
-SUITES = {"sim": sim.run, "throughput": throughput.run, "idle": idle.run, "web": web.run}
-SUITES["box"] = box.run
+SUITES = {"sim": sim.run, "core": core.run, "throughput": throughput.run, "idle": idle.run, "web": web.run,
+          "box": box.run}
 
 
 def main(names: list[str]) -> None:
