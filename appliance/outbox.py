@@ -46,9 +46,10 @@ class Outbox:
 
     def enqueue(self, *, key: str, kind: str, recipient: str, body: str, not_before: datetime,
                 now: datetime, customer_id: int | None = None, invoice_id: int | None = None,
-                prefer_sim_id: int | None = None) -> int | None:
+                prefer_sim_id: int | None = None, notify: bool = True) -> int | None:
         """Queue a message; returns its id, or None when the key was queued before.
-        Raises PduError when the text cannot be sent (too long, for instance)."""
+        Raises PduError when the text cannot be sent (too long, for instance). `notify=False`
+        leaves waking the workers to the caller (one wake for many messages)."""
         info = pdu.text_info(body)
         if not info.fits:
             raise pdu.PduError(f"{info.characters} characters need {info.parts} parts; at most 10 can be sent")
@@ -61,7 +62,7 @@ class Outbox:
                 (key, kind, customer_id, invoice_id, recipient, body, parts, iso(not_before),
                  prefer_sim_id, iso(now), iso(now)))
             queued = cursor.lastrowid if cursor.rowcount else None
-        if queued and self.on_queued:
+        if queued and notify and self.on_queued:
             self.on_queued()            # a worker's claim waits for this transaction to commit
         return queued
 

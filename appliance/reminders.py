@@ -7,7 +7,9 @@ switched off for a week -- are not sent late one after another: only the latest 
 from __future__ import annotations
 
 import logging
+from collections import Counter, defaultdict
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 
 from appliance.clock import iso
 from appliance.db import Database
@@ -44,49 +46,80 @@ def _plans(db: Database) -> dict[int | None, list]:
 
 def tick(db: Database, outbox: Outbox, now: datetime, rules: SendingRules, *, company: str,
          contact_phone: str, per_customer_per_day: int = 1) -> int:
-    """Queue what is due now; returns how many reminders were queued."""
+    """Queue what is due now; returns how many reminders were queued.
+
+    Made for 100k open invoices: what was queued before and each customer's reminder days are
+    read once, step times are computed once per due date, and new reminders are written in
+    chunks, each one transaction."""
     plans = _plans(db)
-    queued = 0
+    queued_before = {row[0] for row in db.query(
+        "SELECT o.idempotency_key FROM outbox o JOIN invoices i ON i.id = o.invoice_id"
+        " WHERE o.kind = 'reminder' AND i.status = 'open'")}
+    slots = _CustomerDays(db, now, rules, per_customer_per_day)
+    pending = []
     for invoice in db.query(
             "SELECT i.id, i.number, i.amount, i.due_date, i.plan_id, c.id AS customer_id, c.name, c.phone"
             " FROM invoices i JOIN customers c ON c.id = i.customer_id"
             " WHERE i.status = 'open' AND i.reminders_paused = 0 AND c.opted_out = 0"
             " AND c.sms_capable = 1 AND c.phone IS NOT NULL"):
-        step = _latest_due_step(plans.get(invoice["plan_id"]) or plans.get(None) or [],
-                                date.fromisoformat(invoice["due_date"]), now, rules)
+        due = date.fromisoformat(invoice["due_date"])
+        step = _latest_due_step(plans.get(invoice["plan_id"]) or plans.get(None) or [], due, now, rules)
         if step is None:
             continue
-        facts = InvoiceFacts(invoice["name"], invoice["amount"], date.fromisoformat(invoice["due_date"]),
-                             invoice["number"])
-        body = render(step["body"], facts, company=company, contact_phone=contact_phone)
-        not_before = _customer_slot(db, invoice["customer_id"], now, rules, per_customer_per_day)
-        if outbox.enqueue(key=f"reminder:{invoice['id']}:{step['offset_days']}", kind="reminder",
-                          recipient=invoice["phone"], body=body, not_before=not_before, now=now,
-                          customer_id=invoice["customer_id"], invoice_id=invoice["id"]):
-            queued += 1
+        key = f"reminder:{invoice['id']}:{step['offset_days']}"
+        if key in queued_before:
+            continue
+        body = render(step["body"], InvoiceFacts(invoice["name"], invoice["amount"], due, invoice["number"]),
+                      company=company, contact_phone=contact_phone)
+        pending.append(dict(key=key, kind="reminder", recipient=invoice["phone"], body=body,
+                            not_before=slots.take(invoice["customer_id"]), now=now,
+                            customer_id=invoice["customer_id"], invoice_id=invoice["id"]))
+    queued = 0
+    for start in range(0, len(pending), CHUNK):
+        with db.write():
+            queued += sum(1 for item in pending[start:start + CHUNK] if outbox.enqueue(**item, notify=False))
+    if queued and outbox.on_queued:
+        outbox.on_queued()
     return queued
+
+
+CHUNK = 2000     # reminders written per transaction: workers wait for the write lock no longer
+
+
+@lru_cache(maxsize=4096)
+def _step_time(due: date, offset_days: int, send_time: str, rules: SendingRules) -> datetime:
+    hour, minute = map(int, send_time.split(":"))
+    return step_time(due, offset_days, time(hour, minute), rules)
 
 
 def _latest_due_step(steps, due: date, now: datetime, rules: SendingRules):
     latest = None
     for step in steps:
-        hour, minute = map(int, step["send_time"].split(":"))
-        if step_time(due, step["offset_days"], time(hour, minute), rules) <= now:
+        if _step_time(due, step["offset_days"], step["send_time"], rules) <= now:
             latest = step
     return latest
 
 
-def _customer_slot(db: Database, customer_id: int, now: datetime, rules: SendingRules, limit: int) -> datetime:
-    """Now, or the first allowed moment of a later day when the customer already has `limit`
-    reminders on that day (at most one reminder per customer per day by default)."""
-    moment = next_allowed(now, rules)
-    days = [local_day(datetime.fromisoformat(r[0]), rules) for r in db.query(
-        "SELECT not_before FROM outbox WHERE customer_id=? AND kind='reminder' AND status != 'cancelled'",
-        (customer_id,))]
-    while days.count(local_day(moment, rules)) >= limit:
-        following = local_day(moment, rules) + timedelta(days=1)
-        moment = next_allowed(datetime.combine(following, time(0), tzinfo=rules.zone), rules)
-    return moment
+class _CustomerDays:
+    """At most `limit` reminders per customer per local day: a customer's next free moment."""
+
+    def __init__(self, db: Database, now: datetime, rules: SendingRules, limit: int):
+        self.rules, self.limit = rules, limit
+        self.first = next_allowed(now, rules)
+        start = datetime.combine(local_day(self.first, rules), time(0), tzinfo=rules.zone)
+        self.days: dict[int, Counter] = defaultdict(Counter)
+        for customer_id, not_before in db.query(
+                "SELECT customer_id, not_before FROM outbox WHERE kind = 'reminder' AND status != 'cancelled'"
+                " AND not_before >= ?", (iso(start),)):
+            self.days[customer_id][local_day(datetime.fromisoformat(not_before), rules)] += 1
+
+    def take(self, customer_id: int) -> datetime:
+        days, moment = self.days[customer_id], self.first
+        while days[local_day(moment, self.rules)] >= self.limit:
+            following = local_day(moment, self.rules) + timedelta(days=1)
+            moment = next_allowed(datetime.combine(following, time(0), tzinfo=self.rules.zone), self.rules)
+        days[local_day(moment, self.rules)] += 1
+        return moment
 
 
 def mark_paid(db: Database, outbox: Outbox, invoice_id: int, now: datetime, actor: str) -> int:

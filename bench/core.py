@@ -1,7 +1,8 @@
 """The appliance core at office scale, side by side in one run.
 
 f. Importing a 100k-row CP932 CSV (goal under 15 s); one reminder tick over 100k open invoices
-   (goal under 2 s).
+   (goal under 2 s), measured twice: the first tick queues a reminder for most of them at
+   once (a fresh import), the next one finds them queued (every tick after).
 e. Reply latency: from a customer's SMS reaching the modem (+CMTI, radio time zero) to the staff
    SMS queued and the e-mail handed to a local SMTP server (goal under 1 s).
 """
@@ -32,7 +33,7 @@ STAFF = "+819099990000"
 
 def _csv(rows: int) -> bytes:
     lines = ["請求書番号,取引先名,電話番号,請求金額,支払期日"]
-    lines += [f"INV-{i:07d},顧客{i:06d} 株式会社,090-{i // 10000:04d}-{i % 10000:04d},\"￥{1000 + i % 500 * 100:,}\",2026/12/{1 + i % 28:02d}"
+    lines += [f"INV-{i:07d},顧客{i:06d} 株式会社,090-{1000 + i // 10000:04d}-{i % 10000:04d},\"￥{1000 + i % 500 * 100:,}\",2026/12/{1 + i % 28:02d}"
               for i in range(rows)]
     return ("\r\n".join(lines) + "\r\n").encode("cp932")
 
@@ -55,9 +56,10 @@ def import_and_tick() -> dict:
     second_s = time.perf_counter() - began
     return {"import_rows": ROWS, "imported": report.imported, "import_s": round(import_s, 1),
             "import_goal": f"< 15 s: {'met' if import_s < 15 else 'MISSED'}",
-            "tick_open_invoices": ROWS, "tick_queued": queued, "tick_s": round(tick_s, 2),
-            "tick_again_s": round(second_s, 2), "tick_queued_again": again,
-            "tick_goal": f"< 2 s: {'met' if max(tick_s, second_s) < 2 else 'MISSED'}"}
+            "tick_open_invoices": ROWS, "tick_s": round(second_s, 2), "tick_queued": again,
+            "tick_goal": f"< 2 s: {'met' if second_s < 2 else 'MISSED'}",
+            "first_tick_queueing_s": round(tick_s, 2), "first_tick_queued": queued,
+            "first_tick_goal": f"< 2 s: {'met' if tick_s < 2 else 'MISSED'}"}
 
 
 class _Mailbox:

@@ -47,3 +47,21 @@ def test_plan_steps_go_out_once_at_allowed_hours(make_app, network):
     assert app.tick() == 0 and len(texts(network)) == 2
     assert statuses(app)[-1] == "cancelled"
     assert all(r[0] == CUSTOMER for r in app.db.query("SELECT recipient FROM outbox"))
+
+
+def test_at_most_one_reminder_per_customer_a_day(tmp_path):
+    from appliance.db import Database
+    from appliance.outbox import Outbox
+    from appliance.schedule import SendingRules
+    db = Database(tmp_path / "r.db")
+    reminders.seed_defaults(db)
+    holder = type("A", (), {"db": db, "clock": type("C", (), {"now": lambda self: datetime(2026, 12, 7, 10, 0, tzinfo=TOKYO)})()})()
+    customer, _ = add_invoice(holder, "INV-A", "山田 太郎", CUSTOMER, 1000, "2026-12-10")
+    with db.write() as conn:
+        conn.execute("INSERT INTO invoices (number, customer_id, amount, due_date, created_at, updated_at)"
+                     " VALUES ('INV-B', ?, 2000, '2026-12-10', '', '')", (customer,))
+    now = datetime(2026, 12, 7, 10, 0, tzinfo=TOKYO)
+    assert reminders.tick(db, Outbox(db), now, SendingRules(), company="c", contact_phone="p") == 2
+    days = sorted(datetime.fromisoformat(r[0]).astimezone(TOKYO) for r in db.query("SELECT not_before FROM outbox"))
+    assert days == [now, datetime(2026, 12, 8, 8, 0, tzinfo=TOKYO)]
+    assert reminders.tick(db, Outbox(db), now, SendingRules(), company="c", contact_phone="p") == 0
