@@ -14,14 +14,14 @@ from datetime import datetime
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from appliance import backup, reminders, timecheck, watchdog
+from appliance import backup, reminders, timecheck, watchdog, webhook
 from appliance.clock import Clock, iso
 from appliance.config import Config
 from appliance.db import Database
 from appliance.mailer import Mailer
 from appliance.outbox import Outbox
 from appliance.phones import e164
-from appliance.replies import Inbox, Received
+from appliance.replies import Inbox, Received, ReplySettings
 from appliance.schedule import allowed
 from appliance.worker import ModemWorker
 
@@ -42,7 +42,7 @@ class Appliance:
             db = Database(config.database)
         self.db = db
         self.outbox = Outbox(db, config.rules.zone, on_queued=self.wake_workers)
-        self.inbox = Inbox(db, self.outbox)
+        self.inbox = Inbox(db, self.outbox, ReplySettings(webhook_url=config.webhook_url))
         self.mailer = Mailer(db, config.smtp)
         self.stopping = threading.Event()
         self.workers = [ModemWorker(self, settings) for settings in config.modems]
@@ -122,6 +122,8 @@ class Appliance:
         while not self.stopping.is_set():
             try:
                 self.mailer.send_due(self.clock.now())
+                if self.config.webhook_url:
+                    webhook.deliver_due(self.db, self.clock.now())
             except Exception:
                 log.exception("mailer")
             self.mail_wakeup.wait(5.0)

@@ -39,6 +39,7 @@ class Config:
     modems: list[ModemSettings] = field(default_factory=list)
     staff: list[StaffMember] = field(default_factory=list)
     smtp: SmtpSettings | None = None
+    webhook_url: str | None = None
     web_host: str = "127.0.0.1"
     web_port: int = 8080
 
@@ -52,8 +53,9 @@ SECTIONS = {
     "staff": {"name": str, "phone": str, "email": str, "notify_sms": bool, "notify_email": bool},
     "smtp": {"host": str, "port": int, "sender": str, "starttls": bool, "username": str, "password": str},
     "web": {"host": str, "port": int},
+    "webhook": {"url": str},
 }
-REQUIRED = {"modems": ("device",), "staff": ("name",), "smtp": ("host",)}
+REQUIRED = {"modems": ("device",), "staff": ("name",), "smtp": ("host",), "webhook": ("url",)}
 
 
 def load(path: str | Path) -> Config:
@@ -90,7 +92,8 @@ def from_dict(data: dict, source: str = "config") -> Config:
                               m.get("daily_cap", cap)) for m in data.get("modems", [])],
         staff=[StaffMember(**s) for s in data.get("staff", [])],
         smtp=SmtpSettings(**data["smtp"]) if "smtp" in data else None,
-        web_host=data.get("web", {}).get("host", "127.0.0.1"), web_port=data.get("web", {}).get("port", 8080))
+        web_host=data.get("web", {}).get("host", "127.0.0.1"), web_port=data.get("web", {}).get("port", 8080),
+        webhook_url=data.get("webhook", {}).get("url"))
     for i, modem in enumerate(config.modems):
         if modem.flow not in ("none", "rtscts", "dsrdtr", "xonxoff"):
             raise ConfigError(f"{source}: [[modems]] #{i + 1} flow: {modem.flow!r} is not one of "

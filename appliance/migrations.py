@@ -242,3 +242,18 @@ def m005_outbox_and_conversation_indexes(conn) -> None:
     CREATE INDEX conversations_recent ON conversations(last_message_at);
     CREATE INDEX conversations_open ON conversations(handled, last_message_at);
     """)
+
+
+@migration
+def m006_webhooks(conn) -> None:
+    """Replies posted to an optional webhook, kept until the receiver accepts them."""
+    run_script(conn, """
+    CREATE TABLE webhooks (
+        id INTEGER PRIMARY KEY,
+        idempotency_key TEXT NOT NULL UNIQUE,
+        url TEXT NOT NULL, payload TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'queued' CHECK (status IN ('queued','sent','failed')),
+        attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT, not_before TEXT NOT NULL,
+        created_at TEXT NOT NULL, sent_at TEXT
+    );
+    """)

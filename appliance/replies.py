@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from appliance.clock import iso
 from appliance.db import Database
 from appliance.outbox import Outbox
+from appliance import webhook
 from appliance.phones import e164
 from modem import pdu
 
@@ -32,6 +33,8 @@ class ReplySettings:
     stop_words: tuple[str, ...] = STOP_WORDS
     paid_words: tuple[str, ...] = PAID_WORDS
     forward_max_chars: int = 140          # the forward SMS stays short (2 UCS-2 parts at most)
+    digest_max_parts: int = 6             # forwards waiting together are joined up to this size
+    webhook_url: str | None = None        # each reply also POSTed here as JSON
 
 
 @dataclass
@@ -167,6 +170,23 @@ class Inbox:
         received.forwards = [message] if message else []
         return received
 
+    def _join_digest(self, conn, phone: str, line: str, now: datetime) -> int | None:
+        """When replies arrive faster than they go out, a forward still waiting for this staff
+        phone takes the new one as another line (a digest) instead of a new SMS; None when
+        there is no waiting forward with room. The caller's transaction keeps a worker from
+        claiming it meanwhile."""
+        waiting = conn.execute("SELECT id, body FROM outbox WHERE kind='forward' AND recipient=? AND status='queued'"
+                               " ORDER BY id DESC LIMIT 1", (phone,)).fetchone()
+        if waiting is None:
+            return None
+        body = f"{waiting['body']}\n{line}"
+        info = pdu.text_info(body)
+        if info.parts > self.settings.digest_max_parts:
+            return None
+        conn.execute("UPDATE outbox SET body=?, parts=?, updated_at=? WHERE id=? AND status='queued'",
+                     (body, info.parts, iso(now), waiting["id"]))
+        return waiting["id"]
+
     def _forward(self, conn, received: Received, customer, now: datetime) -> list[int]:
         """To every staff member: an SMS (short) and/or an e-mail (whole)."""
         who = f"{customer['name']}様" if customer else received.sender
@@ -181,8 +201,9 @@ class Inbox:
         ids = []
         for staff in conn.execute("SELECT * FROM staff").fetchall():
             if staff["notify_sms"] and staff["phone"]:
-                ids.append(self.outbox.enqueue(key=f"forward:{received.inbox_id}:{staff['id']}", kind="forward",
-                                               recipient=staff["phone"], body=short, not_before=now, now=now))
+                ids.append(self._join_digest(conn, staff["phone"], short, now) or self.outbox.enqueue(
+                    key=f"forward:{received.inbox_id}:{staff['id']}", kind="forward",
+                    recipient=staff["phone"], body=short, not_before=now, now=now))
             if staff["notify_email"] and staff["email"]:
                 conn.execute(
                     "INSERT OR IGNORE INTO emails (idempotency_key, to_addr, subject, body, not_before, created_at)"
@@ -191,4 +212,10 @@ class Inbox:
                      f"督促SMS 返信 {head}{note}", f"{who} ({received.sender}) から:\n\n{received.text}\n\n"
                      f"返信するには、転送SMSに「#{received.conversation_id} 本文」と返信してください。",
                      iso(now), iso(now)))
+        if self.settings.webhook_url:
+            webhook.queue(conn, self.settings.webhook_url, f"reply:{received.inbox_id}", {
+                "conversation": received.conversation_id, "sender": received.sender,
+                "customer": customer["name"] if customer else None,
+                "invoice": invoice["number"] if invoice else None, "text": received.text,
+                "rule": received.rule, "received_at": iso(now)}, now)
         return [i for i in ids if i]

@@ -97,3 +97,49 @@ def test_unknown_number_is_marked_and_staff_told(make_app, network):
     wait_for(lambda: any("この番号は使われていません" in t for t in staff_texts(network)))
     assert app.db.one("SELECT sms_capable FROM customers WHERE id=?", (customer,))[0] == 0
     assert app.db.one("SELECT status FROM outbox WHERE customer_id=?", (customer,))[0] == "failed"
+
+
+def test_many_replies_at_once_reach_staff_as_a_digest(make_app, network):
+    app = make_app()
+    app.start()
+    wait_for(lambda: all(w.modem for w in app.workers))
+    network.network.settings.part_time = 0.3             # the modem is busy: forwards wait
+    texts = [f"返信{i} 了解しました" for i in range(6)]
+    for i, text in enumerate(texts):
+        network.send_sms(f"+8180{i:08d}", network.modems[0].sim.number, text)
+    wait_for(lambda: app.db.one("SELECT count(*) FROM inbox")[0] == 6)
+    wait_for(lambda: app.db.one("SELECT count(*) FROM outbox WHERE status IN ('queued','sending')")[0] == 0,
+             timeout=10)
+    received = [m.text for m in network.network.handset(STAFF_PHONE).received]
+    assert len(received) < 6                             # joined, not one SMS each
+    assert all(any(text in r for r in received) for text in texts)
+
+
+def test_reply_is_posted_to_the_webhook(make_app, network):
+    import json
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+    posts = []
+
+    class Receiver(BaseHTTPRequestHandler):
+        def do_POST(self):
+            posts.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+    server = HTTPServer(("127.0.0.1", 0), Receiver)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        app = make_app(webhook_url=f"http://127.0.0.1:{server.server_address[1]}/hook")
+        add_invoice(app, "INV-W", "山田 太郎", CUSTOMER, 1000, "2026-12-31")
+        app.start()
+        wait_for(lambda: all(w.modem for w in app.workers))
+        network.send_sms(CUSTOMER, network.modems[0].sim.number, "払いました👍")
+        wait_for(lambda: posts, what="the webhook post")
+        assert {k: posts[0][k] for k in ("customer", "invoice", "text", "rule")} == {
+            "customer": "山田 太郎", "invoice": "INV-W", "text": "払いました👍", "rule": "paid"}
+        wait_for(lambda: app.db.one("SELECT status FROM webhooks")[0] == "sent", what="the post settled")
+    finally:
+        server.shutdown()
