@@ -1,5 +1,6 @@
-"""kill -9 of `tokusoku run` during a campaign while replies arrive, then restart: nothing lost,
-nothing duplicated, at most one uncertain message per modem per crash.
+"""kill -9 of `tokusoku run` during a campaign while replies arrive and modems are unplugged or
+reboot, then restart: nothing lost, nothing duplicated, at most one uncertain message per modem
+per crash or fault.
 
 The short form runs in `make test`; TOKUSOKU_CHAOS_ROUNDS sets how many kills (default 3).
 """
@@ -60,7 +61,7 @@ def test_kill_9_during_a_campaign_loses_and_duplicates_nothing(tmp_path):
                                 for i, n in enumerate(numbers)), encoding="utf-8")
     rng = random.Random(7)
     replies_sent = 0
-    crashes = 0
+    crashes = faults = 0
     try:
         for round_ in range(ROUNDS + 1):
             run = subprocess.Popen([sys.executable, "-m", "appliance.cli", "run", "--config", str(config)],
@@ -72,12 +73,20 @@ def test_kill_9_during_a_campaign_loses_and_duplicates_nothing(tmp_path):
                 replies_sent += 1
                 time.sleep(0.05)
             if round_ < ROUNDS:
+                time.sleep(max(0.0, deadline - time.monotonic()) / 2)
+                fault = rng.choice(["unplug", "reboot", None])      # the modems misbehave too
+                if fault:
+                    call(url, f"/modems/modem{rng.randrange(2)}/fault",
+                         {"kind": fault, **({"seconds": rng.uniform(0.2, 1.0)} if fault == "unplug" else {})})
+                    faults += 1
                 time.sleep(max(0.0, deadline - time.monotonic()))
                 run.send_signal(signal.SIGKILL)
                 run.wait(timeout=10)
                 crashes += 1
-        wait_for(lambda: not {"queued", "sending", "retry"} & set(status_counts(db_path)), timeout=120,
-                 what="the campaign to finish")
+        try:
+            wait_for(lambda: not {"queued", "sending", "retry"} & set(status_counts(db_path)), timeout=120)
+        except AssertionError:
+            raise AssertionError(f"the campaign did not finish: {status_counts(db_path)}") from None
         wait_for(lambda: Database(db_path).one("SELECT count(*) FROM inbox")[0] == REPLIES, timeout=30,
                  what="every reply")
     finally:
@@ -88,10 +97,10 @@ def test_kill_9_during_a_campaign_loses_and_duplicates_nothing(tmp_path):
         sim.wait(timeout=10)
 
     counts = status_counts(db_path)
-    print(f"{crashes} crashes: {counts}")
+    print(f"{crashes} crashes, {faults} modem faults: {counts}")
     assert sum(counts.values()) == MESSAGES
     assert set(counts) <= {"sent", "delivered", "failed", "cancelled", "uncertain"}, counts
-    assert counts.get("uncertain", 0) <= 2 * crashes, counts
+    assert counts.get("uncertain", 0) <= 2 * (crashes + faults), counts     # at most one per modem each
     received = [m["text"] for h in handsets for m in h["received"]]
     assert len(received) == len(set(received)), "a handset got a message twice"
     assert len(received) >= MESSAGES - counts.get("uncertain", 0) - counts.get("failed", 0)

@@ -7,13 +7,12 @@ from tests.web.conftest import ADMIN, PASSWORD, wait_url
 
 def heading(browser, text: str, timeout: float = 5.0) -> None:
     """Wait until the page's h1 reads `text` (the old page may still be there for a moment)."""
-    from selenium.common.exceptions import StaleElementReferenceException
-    from selenium.webdriver.support.ui import WebDriverWait
+    from selenium.common.exceptions import WebDriverException
 
     def shows(b):
         try:
             return b.find_element(By.TAG_NAME, "h1").text == text
-        except StaleElementReferenceException:
+        except WebDriverException:          # stale, or "node does not belong to the document"
             return False
     WebDriverWait(browser, timeout).until(shows)
 

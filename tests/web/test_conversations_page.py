@@ -2,7 +2,7 @@
 page and the answer is queued to the customer from the SIM they know; roles, escaping, audit."""
 import re
 
-from selenium.common.exceptions import StaleElementReferenceException
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -21,7 +21,7 @@ def receive(services, sim_id, text, sender=CUSTOMER):
 
 def until(browser, condition, timeout=5.0):
     """Wait for `condition(browser)`; an element of the page being left counts as not yet."""
-    return WebDriverWait(browser, timeout, ignored_exceptions=(StaleElementReferenceException,)).until(condition)
+    return WebDriverWait(browser, timeout, ignored_exceptions=(WebDriverException,)).until(condition)
 
 
 def add_staff(services, name="佐藤"):
