@@ -37,7 +37,7 @@ class ModemSettings:
     number: str | None = None
     pin: str | None = None
     flow: str = "none"
-    daily_cap: int = 180
+    daily_cap: int | None = None        # None: the appliance's default (settings page, [sending])
     timeout: float = 10.0
 
 
@@ -57,6 +57,7 @@ class ModemWorker:
         self._reports_read: set[str] = set()   # storages holding committed, read status reports
         self.last_error: str | None = None
         self.next_time_read = 0.0
+        self.cap = settings.daily_cap
         self.thread = threading.Thread(target=self._run, name=f"worker {settings.device}", daemon=True)
 
     def start(self) -> None:
@@ -78,6 +79,9 @@ class ModemWorker:
                 self._serve()
             except (ModemError, OSError) as error:
                 self._offline(error)
+            except Exception as error:            # a bug must not end the worker: log, reconnect
+                log.exception("%s: unexpected error", self.settings.device)
+                self._offline(error)
             pause = RECONNECT_BACKOFF[min(attempt, len(RECONNECT_BACKOFF) - 1)]
             attempt += 1
             if self.app.stopping.wait(pause):
@@ -88,7 +92,8 @@ class ModemWorker:
         self.modem = Modem(self.settings.device, pin=self.settings.pin, flow=self.settings.flow,
                            timeout=self.settings.timeout).open()
         number = self.settings.number or self.settings.device
-        self.sim_id = self.app.register_sim(number, self.settings.device, self.settings.daily_cap)
+        self.cap = self.app.daily_cap(self.settings)
+        self.sim_id = self.app.register_sim(number, self.settings.device, self.cap)
         log.info("%s: connected (SIM %s)", self.settings.device, number)
         self._read_network_time()
         self._drain()
@@ -233,7 +238,10 @@ class ModemWorker:
         """The next message for this SIM, within its cap; customers' messages only when allowed."""
         if self.blocked_day == self._day(now):
             return None
-        room = self.settings.daily_cap - self.app.outbox.parts_today(self.sim_id, now)
+        cap = self.app.daily_cap(self.settings)
+        if cap != self.cap:                 # changed on the settings page: the pages show it too
+            self.cap = self.app.register_sim_cap(self.sim_id, cap)
+        room = cap - self.app.outbox.parts_today(self.sim_id, now)
         if room <= 0:
             return None
         kinds = STAFF_KINDS + (CUSTOMER_KINDS if self.app.sending_allowed(now) else ())

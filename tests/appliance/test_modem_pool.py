@@ -71,3 +71,23 @@ def test_unplugged_modem_work_moves_to_the_others(make_app, network):
     received = delivered_to_handsets(network)
     assert all(texts == ["ご請求のお知らせ"] for texts in received.values())    # nobody twice
     assert len(received) >= 29
+
+
+def test_a_bug_in_the_worker_does_not_end_it(make_app, network, monkeypatch):
+    from appliance.worker import ModemWorker
+    app = make_app()
+    ids = customers(app, 3)
+    calls = {"n": 0}
+    take = ModemWorker._drain
+
+    def broken_once(self):
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise KeyError("a bug")
+        return take(self)
+    monkeypatch.setattr(ModemWorker, "_drain", broken_once)
+    app.start()
+    campaigns.start(app.db, app.outbox, name="c", body="再接続後", customer_ids=ids, now=app.clock.now(),
+                    rules=app.rules, actor="test")
+    wait_for(lambda: sum(per_sim(app).values()) == 3, timeout=10, what="sent after the worker recovered")
+    assert calls["n"] >= 2
