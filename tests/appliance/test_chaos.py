@@ -48,7 +48,7 @@ def status_counts(db_path) -> dict[str, int]:
 
 @pytest.mark.timeout(600)
 def test_kill_9_during_a_campaign_loses_and_duplicates_nothing(tmp_path):
-    sim, lines = start_sim("--modems", "2", "--link", str(tmp_path / "modem"), "--part-time", "0.01",
+    sim, lines = start_sim("--modems", "2", "--link", str(tmp_path / "modem"), "--part-time", "0.05",
                            "--delivery-delay", "0", "--daily-cap", "1000")
     url = lines[-1].split("\t")[1]
     numbers = [line.split("\t")[2].split()[1] for line in lines[:2]]
