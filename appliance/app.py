@@ -14,7 +14,7 @@ from datetime import datetime
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from appliance import backup, reminders, timecheck, watchdog, webhook
+from appliance import backup, reminders, settings, timecheck, watchdog, webhook
 from appliance.clock import Clock, iso
 from appliance.config import Config
 from appliance.db import Database
@@ -36,11 +36,11 @@ class Appliance:
         self.config, self.clock = config, clock or Clock()
         self.clock_check = timecheck.ClockCheck(
             enabled=timecheck.follows_system_time(self.clock) if check_clock is None else check_clock)
-        self.rules = config.rules
         if db is None:
             config.database.parent.mkdir(parents=True, exist_ok=True)
             db = Database(config.database)
         self.db = db
+        self.settings = settings.SettingsSource(db, settings.defaults(config))
         self.outbox = Outbox(db, config.rules.zone, on_queued=self.wake_workers)
         self.inbox = Inbox(db, self.outbox, ReplySettings(webhook_url=config.webhook_url))
         self.mailer = Mailer(db, config.smtp)
@@ -48,6 +48,16 @@ class Appliance:
         self.workers = [ModemWorker(self, settings) for settings in config.modems]
         self.scheduler = BackgroundScheduler(timezone=str(config.rules.zone))
         self.mail_wakeup = threading.Event()
+
+    @property
+    def rules(self):
+        """The sending rules in effect: the file's, as changed on the settings page (read again
+        every few seconds, so a change applies without a restart)."""
+        return self.settings.current().rules
+
+    def daily_cap(self, modem) -> int:
+        """Parts a modem's SIM may send a day: its own [[modems]] daily_cap, else the default."""
+        return modem.daily_cap if modem.daily_cap is not None else self.settings.current().daily_cap
 
     # -- life cycle -------------------------------------------------------------------------------
     def start(self) -> None:
@@ -77,12 +87,13 @@ class Appliance:
             worker.thread.join(timeout=15)
 
     def sync_staff(self) -> None:
-        """The staff list in the configuration replaces the one in the database."""
+        """The configuration's [[staff]] seeds an EMPTY staff table only: after that the admin
+        page's staff area owns the list, and the file's list is not read again."""
         if not self.config.staff:
             return
         with self.db.write() as conn:
-            conn.execute("UPDATE conversations SET assigned_staff_id = NULL")
-            conn.execute("DELETE FROM staff")
+            if conn.execute("SELECT count(*) FROM staff").fetchone()[0]:
+                return
             for member in self.config.staff:
                 conn.execute("INSERT INTO staff (name, phone, email, notify_sms, notify_email) VALUES (?,?,?,?,?)",
                              (member.name, e164(member.phone) if member.phone else None, member.email,
@@ -99,9 +110,10 @@ class Appliance:
         if not self.clock_check.state(self.clock.now()).ok:
             log.warning("reminders wait: %s", self.clock_check.state(self.clock.now()).reason)
             return 0
-        queued = reminders.tick(self.db, self.outbox, self.clock.now(), self.rules,
-                                company=self.config.company, contact_phone=self.config.contact_phone,
-                                per_customer_per_day=self.config.per_customer_per_day)
+        current = self.settings.current()
+        queued = reminders.tick(self.db, self.outbox, self.clock.now(), current.rules,
+                                company=current.company, contact_phone=current.contact_phone,
+                                per_customer_per_day=current.per_customer_per_day)
         if queued:
             log.info("%d reminder(s) queued", queued)
         return queued
@@ -148,6 +160,11 @@ class Appliance:
                          " daily_cap=excluded.daily_cap, online=1, last_error=NULL",
                          (number, device, daily_cap))
             return conn.execute("SELECT id FROM sims WHERE number=?", (number,)).fetchone()[0]
+
+    def register_sim_cap(self, sim_id: int, daily_cap: int) -> int:
+        with self.db.write() as conn:
+            conn.execute("UPDATE sims SET daily_cap=? WHERE id=?", (daily_cap, sim_id))
+        return daily_cap
 
     def set_sim_online(self, sim_id: int, online: bool, error: str | None = None) -> None:
         with self.db.write() as conn:

@@ -35,6 +35,8 @@ class Config:
     contact_phone: str = ""
     tick_seconds: float = 60.0
     per_customer_per_day: int = 1
+    daily_cap: int = 180                  # parts per SIM per day, for modems without their own
+    cost_per_part: int = 3                # yen, for the dashboard and the counters
     rules: SendingRules = field(default_factory=SendingRules)
     modems: list[ModemSettings] = field(default_factory=list)
     staff: list[StaffMember] = field(default_factory=list)
@@ -48,7 +50,7 @@ SECTIONS = {
     "appliance": {"database": str, "company": str, "contact_phone": str, "tick_seconds": (int, float),
                   "timezone": str},
     "sending": {"quiet_start": str, "quiet_end": str, "skip_sundays": bool, "skip_holidays": bool,
-                "per_customer_per_day": int, "daily_cap": int},
+                "per_customer_per_day": int, "daily_cap": int, "cost_per_part": int},
     "modems": {"device": str, "number": str, "pin": str, "flow": str, "daily_cap": int},
     "staff": {"name": str, "phone": str, "email": str, "notify_sms": bool, "notify_email": bool},
     "smtp": {"host": str, "port": int, "sender": str, "starttls": bool, "username": str, "password": str},
@@ -84,12 +86,13 @@ def from_dict(data: dict, source: str = "config") -> Config:
         company=app.get("company", Config.company), contact_phone=app.get("contact_phone", ""),
         tick_seconds=float(app.get("tick_seconds", 60)),
         per_customer_per_day=sending.get("per_customer_per_day", 1),
+        daily_cap=cap, cost_per_part=sending.get("cost_per_part", 3),
         rules=SendingRules(quiet_start=_time(sending.get("quiet_start", "21:00"), f"{source}: [sending] quiet_start"),
                            quiet_end=_time(sending.get("quiet_end", "08:00"), f"{source}: [sending] quiet_end"),
                            zone=zone, skip_sundays=sending.get("skip_sundays", False),
                            skip_holidays=sending.get("skip_holidays", False)),
         modems=[ModemSettings(m["device"], m.get("number"), m.get("pin"), m.get("flow", "none"),
-                              m.get("daily_cap", cap)) for m in data.get("modems", [])],
+                              m.get("daily_cap")) for m in data.get("modems", [])],
         staff=[StaffMember(**s) for s in data.get("staff", [])],
         smtp=SmtpSettings(**data["smtp"]) if "smtp" in data else None,
         web_host=data.get("web", {}).get("host", "127.0.0.1"), web_port=data.get("web", {}).get("port", 8080),

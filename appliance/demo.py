@@ -50,7 +50,7 @@ def build(state: Path = Path("var")) -> tuple[Simulator, Config]:
     modems = []
     for i, profile in enumerate(("quectel", "huawei")):
         sim_modem = simulator.add_modem(profile, link=str(state.resolve() / f"modem{i}"))
-        modems.append(ModemSettings(sim_modem.path, number=sim_modem.sim.number, daily_cap=180))
+        modems.append(ModemSettings(sim_modem.path, number=sim_modem.sim.number))   # the default cap
     simulator.add_handset(STAFF.phone, name=STAFF.name)
     for name, phone, _, _, behaviour in CUSTOMERS:
         simulator.add_handset(phone, name=name, **behaviour)

@@ -70,8 +70,7 @@ def _start_frontend(args, app: Appliance, config):
     if getattr(args, "frontend", None) is None:
         return None
     from appliance.services import Services
-    services = Services(app.db, app.clock, rules=config.rules, company=config.company,
-                        contact_phone=config.contact_phone)
+    services = Services(app.db, app.clock, defaults=app.settings.base)
     services.appliance_health_source = app.health          # Core.appliance_health
     try:
         return args.frontend(services, config.web_host, config.web_port)

@@ -10,13 +10,13 @@ import secrets
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
-from web import filters
+from web import filters, i18n
 
 csrf = CSRFProtect()
 
 # (blueprint module, url prefix) -- one per area of the page.
 AREAS = ("auth", "dashboard", "invoices", "imports", "templates_area", "campaigns", "outbox",
-         "conversations", "modems", "audit")
+         "conversations", "modems", "audit", "settings", "staff", "i18n")
 
 
 def create_app(services, test_config: dict | None = None) -> Flask:
@@ -34,6 +34,7 @@ def create_app(services, test_config: dict | None = None) -> Flask:
     app.extensions["services"] = services
     csrf.init_app(app)
     filters.register(app)
+    i18n.register(app)
     from web import security
     security.register(app)
     import importlib

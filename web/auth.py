@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
 
 from appliance.users import UserError
+from web.i18n import _
 from web.security import audit, services
 
 bp = Blueprint("auth", __name__)
@@ -24,7 +25,7 @@ def setup():
     if request.method == "POST":
         form = request.form
         if form.get("password") != form.get("password2"):
-            flash("確認用のパスワードが一致しません", "error")
+            flash(_("確認用のパスワードが一致しません"), "error")
         else:
             try:
                 user = services().create_user(form.get("name", ""), form.get("password", ""), "admin",
@@ -34,7 +35,7 @@ def setup():
             else:
                 session.clear()
                 session["user_id"] = user.id
-                flash(f"管理者「{user.name}」を作成しました", "ok")
+                flash(_("管理者「{name}」を作成しました", name=user.name), "ok")
                 return redirect(url_for("dashboard.index"))
     return render_template("setup.html")
 

@@ -9,7 +9,7 @@ from functools import wraps
 
 from flask import abort, current_app, g, redirect, request, session, url_for
 
-OPEN_ENDPOINTS = {"auth.login", "auth.setup", "static", "auth.health"}
+OPEN_ENDPOINTS = {"auth.login", "auth.setup", "static", "auth.health", "i18n.choose"}
 
 HEADERS = {
     # No inline script or style, nothing from elsewhere: the box serves all it needs itself.

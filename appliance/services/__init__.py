@@ -1,6 +1,6 @@
 """The services the admin page calls: one mixin per area, over one database and clock.
 
-    services = Services(db, clock, rules=..., company=..., contact_phone=...)
+    services = Services(db, clock, defaults=appliance.settings.defaults(config))
 """
 from __future__ import annotations
 

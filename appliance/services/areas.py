@@ -6,7 +6,9 @@ from appliance.services.imports import ImportServices
 from appliance.services.invoices import InvoiceServices
 from appliance.services.modems import ModemServices
 from appliance.services.outbox import OutboxServices
+from appliance.services.settings import SettingsServices
+from appliance.services.staff import StaffServices
 from appliance.services.templates import TemplateServices
 
 AREA_MIXINS = (DashboardServices, InvoiceServices, ImportServices, TemplateServices, CampaignServices,
-               OutboxServices, ConversationServices, ModemServices)
+               OutboxServices, ConversationServices, ModemServices, SettingsServices, StaffServices)

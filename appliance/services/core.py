@@ -4,7 +4,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
-from appliance import users
+from appliance import settings, users
 from appliance.clock import Clock, iso
 from appliance.db import Database
 from appliance.outbox import Outbox
@@ -12,12 +12,27 @@ from appliance.schedule import SendingRules
 
 
 class Core:
-    def __init__(self, db: Database, clock: Clock, *, rules: SendingRules | None = None,
-                 company: str = "", contact_phone: str = "", cost_per_part: int = 3):
+    def __init__(self, db: Database, clock: Clock, *, defaults: settings.Settings | None = None,
+                 rules: SendingRules | None = None, company: str = "", contact_phone: str = "",
+                 cost_per_part: int = 3):
+        """`defaults`: the configuration file's settings (appliance.settings.defaults(config));
+        without it they are made of `rules`, `company`, `contact_phone` and `cost_per_part`. The
+        settings page overrides them (appliance/settings.py)."""
         self.db, self.clock = db, clock
-        self.rules = rules or SendingRules()
-        self.outbox = Outbox(db, self.rules.zone)
-        self.company, self.contact_phone, self.cost_per_part = company, contact_phone, cost_per_part
+        if defaults is None:
+            rules = rules or SendingRules()
+            defaults = settings.Settings(company=company, contact_phone=contact_phone, quiet_start=rules.quiet_start,
+                                         quiet_end=rules.quiet_end, skip_sundays=rules.skip_sundays,
+                                         skip_holidays=rules.skip_holidays, cost_per_part=cost_per_part,
+                                         zone=rules.zone)
+        self.settings = settings.SettingsSource(db, defaults)
+        self.outbox = Outbox(db, defaults.zone)
+
+    # The settings in effect (the file's, as changed on the settings page).
+    rules = property(lambda self: self.settings.current().rules)
+    company = property(lambda self: self.settings.current().company)
+    contact_phone = property(lambda self: self.settings.current().contact_phone)
+    cost_per_part = property(lambda self: self.settings.current().cost_per_part)
 
     def now(self) -> datetime:
         return self.clock.now()
