@@ -39,6 +39,7 @@ class ModemSettings:
     flow: str = "none"
     daily_cap: int | None = None        # None: the appliance's default (settings page, [sending])
     timeout: float = 10.0
+    pace: float = 0.0                   # at least this many seconds between two sends on this modem
 
 
 class Wake:
@@ -54,6 +55,7 @@ class ModemWorker:
         self.heartbeat = time.monotonic()
         self.rounds = 0                 # completed rounds of the loop (tests wait on it)
         self._next = None               # claimed together with the previous message's "sent"
+        self._not_before = 0.0          # time.monotonic() before which pacing forbids a send
         self._reports_read: set[str] = set()   # storages holding committed, read status reports
         self.last_error: str | None = None
         self.next_time_read = 0.0
@@ -207,6 +209,8 @@ class ModemWorker:
     # -- sending ----------------------------------------------------------------------------
     def _send_one(self) -> bool:
         """Send the next message this SIM may send now; False when there was none."""
+        if time.monotonic() < self._not_before:
+            return False                     # pacing: the loop comes back within half a second
         now = self.app.clock.now()
         message, self._next = self._next or self._claim(now), None
         if message is None:
@@ -220,6 +224,7 @@ class ModemWorker:
         except pdu.PduError as error:
             self.app.outbox.failed(message.id, f"送信できない本文: {error}", permanent=True, now=now)
             return True
+        self._not_before = time.monotonic() + self.settings.pace
         with self.app.db.write():      # one transaction: this one recorded sent, the next one claimed
             done = self.app.clock.now()
             self.app.outbox.sent(message.id, self.sim_id, sent.references, done)

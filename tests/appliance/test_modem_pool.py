@@ -91,3 +91,18 @@ def test_a_bug_in_the_worker_does_not_end_it(make_app, network, monkeypatch):
                     rules=app.rules, actor="test")
     wait_for(lambda: sum(per_sim(app).values()) == 3, timeout=10, what="sent after the worker recovered")
     assert calls["n"] >= 2
+
+
+def test_pacing_spaces_the_sends_of_a_modem(make_app, network):
+    from appliance.config import from_dict
+    assert from_dict({"modems": [{"device": "/dev/x", "pace": 2}]}).modems[0].pace == 2.0
+    app = make_app()
+    app.workers[0].settings = app.workers[0].settings.__class__(**{**vars(app.workers[0].settings), "pace": 0.3})
+    ids = customers(app, 3)
+    app.start()
+    campaigns.start(app.db, app.outbox, name="c", body="間隔をあけて", customer_ids=ids, now=app.clock.now(),
+                    rules=app.rules, actor="test")
+    wait_for(lambda: sum(per_sim(app).values()) == 3, timeout=10)
+    times = sorted(m.timestamp for h in network.network.handsets.values() for m in h.received
+                   if m.text == "間隔をあけて")
+    assert all((b - a).total_seconds() >= 0.25 for a, b in zip(times, times[1:])), times
