@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from modem import pdu
+from appliance.services.core import page_of
 
 PER_PAGE = 50
 REPLY_KEY = re.compile(r"^[0-9a-f]{32}$")
@@ -26,8 +27,7 @@ class ConversationServices:
         the customer's name, the assigned staff member's name, unread and the last text."""
         where = " WHERE v.handled = 0" if show == "open" else ""
         total = self.db.one(f"SELECT count(*) FROM conversations v{where}")[0]
-        pages = max(1, -(-total // per_page))
-        page = min(max(1, page), pages)
+        page, pages = page_of(total, page, per_page)
         rows = [dict(r) for r in self.db.query(
             "SELECT v.id, v.phone, v.unread, v.handled, v.last_message_at, c.name AS customer,"
             " st.name AS staff, (SELECT text FROM inbox i WHERE i.conversation_id = v.id"

@@ -11,6 +11,12 @@ from appliance.outbox import Outbox
 from appliance.schedule import SendingRules
 
 
+def page_of(total: int, page: int, per_page: int) -> tuple[int, int]:
+    """(page, pages): the asked page kept within 1..pages; at least one page, even when empty."""
+    pages = max(1, -(-total // per_page))
+    return min(max(1, page), pages), pages
+
+
 class Core:
     def __init__(self, db: Database, clock: Clock, *, defaults: settings.Settings | None = None,
                  rules: SendingRules | None = None, company: str = "", contact_phone: str = "",
@@ -84,8 +90,7 @@ class Core:
         action, detail), total, page, pages and the actors seen (for a filter)."""
         where, params = (" WHERE actor = ?", (actor,)) if actor else ("", ())
         total = self.db.one(f"SELECT count(*) FROM audit{where}", params)[0]
-        pages = max(1, -(-total // per_page))
-        page = min(max(1, page), pages)
+        page, pages = page_of(total, page, per_page)
         rows = [dict(r) for r in self.db.query(f"SELECT * FROM audit{where} ORDER BY id DESC LIMIT ? OFFSET ?",
                                                 (*params, per_page, (page - 1) * per_page))]
         actors = [r[0] for r in self.db.query("SELECT DISTINCT actor FROM audit ORDER BY actor")]

@@ -11,6 +11,7 @@ from appliance.importing import export_invoices
 from appliance.importing.errors import FieldError
 from appliance.importing.fields import parse_amount, parse_date, parse_name, parse_phone
 from appliance.schedule import local_day
+from appliance.services.core import page_of
 
 PER_PAGE = 50
 STATUSES = ("open", "paid", "disputed", "cancelled")
@@ -53,8 +54,7 @@ class InvoiceServices:
         base = " FROM invoices i JOIN customers c ON c.id = i.customer_id" + sql_where
         counted = base if query else " FROM invoices i" + sql_where      # the join costs half the time
         total = self.db.one("SELECT count(*)" + counted, tuple(params))[0]
-        pages = max(1, -(-total // per_page))
-        page = min(max(1, page), pages)
+        page, pages = page_of(total, page, per_page)
         rows = self.db.query(
             "SELECT i.id, i.number, i.amount, i.due_date, i.status, i.reminders_paused, c.id AS customer_id,"
             " c.name, c.phone, c.opted_out" + base + " ORDER BY i.due_date DESC, i.id DESC LIMIT ? OFFSET ?",

@@ -10,6 +10,7 @@ from datetime import datetime
 
 from appliance.clock import iso
 from appliance.phones import e164
+from appliance.services.core import page_of
 
 STATUSES = ("queued", "sending", "sent", "delivered", "failed", "expired", "retry", "uncertain", "cancelled")
 KINDS = ("reminder", "campaign", "reply", "forward", "test")
@@ -47,8 +48,7 @@ class OutboxServices:
                 where.append(f"({' OR '.join(clauses)})")
         sql_where = f" WHERE {' AND '.join(where)}" if where else ""
         total = self.db.one(f"SELECT count(*) FROM outbox o{sql_where}", tuple(params))[0]
-        pages = max(1, -(-total // per_page))
-        page = min(max(1, page), pages)
+        page, pages = page_of(total, page, per_page)
         rows = [dict(r) for r in self.db.query(
             "SELECT o.id, o.kind, o.recipient, o.body, o.parts, o.status, o.attempts, o.last_error,"
             " o.not_before, o.created_at, o.sent_at, o.delivered_at, o.invoice_id, c.name AS customer,"
