@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 
 from appliance.users import ROLES, UserError
+from web.i18n import _
 from web.security import requires, services
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
@@ -24,7 +25,7 @@ def index():
 def add_user():
     form = request.form
     if form.get("password") != form.get("password2"):
-        flash("確認用のパスワードが一致しません", "error")
+        flash(_("確認用のパスワードが一致しません"), "error")
     else:
         try:
             user = services().create_user(form.get("name", ""), form.get("password", ""), form.get("role", ""),
@@ -32,5 +33,5 @@ def add_user():
         except UserError as error:
             flash(str(error), "error")
         else:
-            flash(f"ユーザー「{user.name}」を追加しました", "ok")
+            flash(_("ユーザー「{name}」を追加しました", name=user.name), "ok")
     return redirect(url_for("audit.index") + "#users")

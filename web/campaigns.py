@@ -8,6 +8,7 @@ from datetime import date
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 
 from appliance.services.campaigns import Audience, CampaignError
+from web.i18n import _
 from web.security import requires, services
 
 bp = Blueprint("campaigns", __name__, url_prefix="/campaigns")
@@ -26,7 +27,7 @@ def _form() -> tuple[dict, Audience, str | None]:
         try:
             due_before = date.fromisoformat(form["due_before"])
         except ValueError:
-            error = "期日の指定が日付として読めません（例: 2026-12-31）"
+            error = _("期日の指定が日付として読めません（例: 2026-12-31）")
     return form, Audience(status=form["status"], overdue=form["overdue"], due_before=due_before), error
 
 
@@ -46,7 +47,7 @@ def index():
 def preview():
     form, audience, error = _form()
     if error or not form["name"] or not form["body"].strip():
-        flash(error or "名前と本文を入力してください", "error")
+        flash(error or _("名前と本文を入力してください"), "error")
         return _page(form, status=400)
     return _page(form, services().campaign_estimate(audience, form["body"].strip()))
 
@@ -63,5 +64,5 @@ def start():
     except CampaignError as error:
         flash(str(error), "error")
         return _page(form, status=400)
-    flash(f"一斉送信「{form['name']}」を開始しました（{queued}件を送信待ちにしました）", "ok")
+    flash(_("一斉送信「{name}」を開始しました（{count}件を送信待ちにしました）", name=form["name"], count=queued), "ok")
     return redirect(url_for(".index"))

@@ -7,6 +7,7 @@ import uuid
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 
 from appliance.services.conversations import ConversationError
+from web.i18n import _
 from web.security import audit, found, requires, services
 
 bp = Blueprint("conversations", __name__, url_prefix="/conversations")
@@ -48,10 +49,10 @@ def reply(conversation_id: int):
                                staff=services().staff_members(), reply_key=uuid.uuid4().hex, draft=text,
                                cost=services().cost_per_part), 400
     if message_id is None:
-        flash("この返信はすでに送信待ちです", "ok")
+        flash(_("この返信はすでに送信待ちです"), "ok")
     else:
         audit("conversation.reply", f"#{conversation_id} outbox #{message_id}: {text.strip()[:60]}")
-        flash("返信を送信待ちにしました", "ok")
+        flash(_("返信を送信待ちにしました"), "ok")
     return _to_thread(conversation_id)
 
 
@@ -62,7 +63,7 @@ def handled(conversation_id: int):
     if not services().set_handled(conversation_id, value):
         abort(404)
     audit("conversation.handled" if value else "conversation.reopen", f"#{conversation_id}")
-    flash("対応済にしました" if value else "未対応に戻しました", "ok")
+    flash(_("対応済にしました") if value else _("未対応に戻しました"), "ok")
     return _to_thread(conversation_id)
 
 
@@ -76,5 +77,5 @@ def assign(conversation_id: int):
         flash(str(error), "error")
         return _to_thread(conversation_id)
     audit("conversation.assign", f"#{conversation_id} → {name or '（なし）'}")
-    flash(f"担当者を{name or '未割当'}にしました", "ok")
+    flash(_("担当者を{name}にしました", name=name) if name else _("担当者を未割当にしました"), "ok")
     return _to_thread(conversation_id)

@@ -1,14 +1,19 @@
-"""Jinja filters: dates and yen the Japanese way, statuses in words staff use."""
+"""Jinja filters: dates and yen the Japanese way (or the English way after the language switch),
+statuses and roles in words staff use, in the session's language."""
 from __future__ import annotations
 
 from datetime import date, datetime
 
 from appliance.clock import TOKYO
+from web.i18n import _, language
 
 STATUS = {"queued": "送信待ち", "sending": "送信中", "sent": "送信済", "delivered": "配達済",
           "failed": "失敗", "expired": "期限切れ", "retry": "再送待ち", "uncertain": "要確認",
           "cancelled": "取消", "open": "未入金", "paid": "入金済", "disputed": "確認中"}
 ROLE = {"admin": "管理者", "staff": "担当者", "viewer": "閲覧のみ"}
+KIND = {"reminder": "督促", "campaign": "一斉送信", "reply": "返信", "forward": "転送", "test": "テスト"}
+RULE = {"paid": "入金連絡", "opt-out": "配信停止", "staff-answer": "担当者の返信"}     # what a reply was read as
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def yen(amount) -> str:
@@ -16,22 +21,41 @@ def yen(amount) -> str:
 
 
 def jdate(value) -> str:
-    """'2026-12-10' -> '2026年12月10日'."""
+    """'2026-12-10' -> '2026年12月10日' (in English '10 Dec 2026')."""
     if not value:
         return ""
     day = value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+    if language() == "en":
+        return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
     return f"{day.year}年{day.month}月{day.day}日"
 
 
 def jtime(value) -> str:
-    """A stored UTC timestamp as Japan time: '12月10日 14:05'."""
+    """A stored UTC timestamp as Japan time: '12月10日 14:05' (in English '10 Dec 14:05')."""
     if not value:
         return ""
     moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
     local = moment.astimezone(TOKYO)
+    if language() == "en":
+        return f"{local.day} {MONTHS[local.month - 1]} {local:%H:%M}"
     return f"{local.month}月{local.day}日 {local:%H:%M}"
 
 
+def status(value) -> str:
+    return _(STATUS[value]) if value in STATUS else value
+
+
+def role(value) -> str:
+    return _(ROLE[value]) if value in ROLE else value
+
+
+def kind(value) -> str:
+    return _(KIND[value], context="kind") if value in KIND else value
+
+
+def rule(value) -> str:
+    return _(RULE[value]) if value in RULE else value
+
+
 def register(app) -> None:
-    app.jinja_env.filters.update(yen=yen, jdate=jdate, jtime=jtime,
-                                 status=lambda s: STATUS.get(s, s), role=lambda r: ROLE.get(r, r))
+    app.jinja_env.filters.update(yen=yen, jdate=jdate, jtime=jtime, status=status, role=role, kind=kind, rule=rule)

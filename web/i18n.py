@@ -5,11 +5,13 @@ English entry simply stays Japanese. Named parameters are filled after translati
 
     _("{label}を入力してください", label=_("会社名"))
 
+A word that needs two English words takes a context: _("取消", context="button").
+
 The language is the session's (POST /language from the switch in the header).
 """
 from __future__ import annotations
 
-from flask import Blueprint, redirect, request, session, url_for
+from flask import Blueprint, has_request_context, redirect, request, session, url_for
 
 LANGUAGES = ("ja", "en")
 
@@ -79,19 +81,169 @@ EN = {
     "電話番号「{phone}」は正しくありません（例: 090-1234-5678）": "The phone number “{phone}” is not valid (e.g. 090-1234-5678)",
     "メールアドレス「{email}」は正しくありません": "The e-mail address “{email}” is not valid",
     "担当者が見つかりません": "No such staff member",
+    # shared by the lists: filters, pagers, statuses (web/filters.py), kinds, rules
+    "すべて": "All", "絞り込む": "Filter", "ページ": "Pages", "← 前へ": "← Previous", "次へ →": "Next →",
+    "{page} / {pages}ページ（{total}件）": "page {page} / {pages} ({total} in all)",
+    "{count}件": "{count} found", "（{page} / {pages}ページ）": " (page {page} / {pages})",
+    "、": ", ", "。": ".", "（{text}）": " ({text})", "保存": "Save", "本文": "Text", "種類": "Kind", "{parts}通": "{parts} parts",
+    "送信済": "Sent", "期限切れ": "Expired", "再送待ち": "Waiting to resend", "取消": "Cancelled",
+    "未入金": "Unpaid", "入金済": "Paid", "確認中": "Disputed", "button|取消": "Cancel",
+    "督促": "Reminders", "転送": "Forwards", "テスト": "Tests",
+    "kind|督促": "Reminder", "kind|一斉送信": "Campaign", "kind|返信": "Reply", "kind|転送": "Forward",
+    "kind|テスト": "Test",
+    "入金連絡": "Says paid", "配信停止": "Opt-out", "担当者の返信": "Staff answer",
+    # invoices
+    "請求書と取引先": "Invoices and customers", "検索": "Search",
+    "請求書番号・取引先名・電話番号": "Invoice number, customer name, phone", "期日超過のみ": "Overdue only",
+    "CSVを書き出す": "Export CSV", "請求書番号": "Invoice number", "取引先": "Customer", "金額": "Amount",
+    "支払期日": "Due date", "送信停止": "Opted out", "期日超過": "Overdue", "（督促保留）": " (reminders paused)",
+    "該当する請求書はありません": "No matching invoices", "請求書 {number}": "Invoice {number}",
+    "← 請求書一覧": "← Invoices", "なし": "none", "（SMS不可）": " (no SMS)", "・督促保留中": " · reminders paused",
+    "入金済にして、送信待ちの督促を取り消しますか？": "Mark as paid and cancel the queued reminders?",
+    "入金済にする": "Mark as paid", "確認中にする（督促を止める）": "Mark as disputed (stop reminders)",
+    "未入金に戻す": "Back to unpaid", "送信を再開する": "Resume sending",
+    "この取引先への送信を停止": "Stop sending to this customer", "編集する": "Edit",
+    "金額（円）": "Amount (yen)", "取引先名": "Customer name",
+    "取引先名と電話番号は、この取引先の他の請求書にも反映されます。":
+        "The customer name and phone also change on this customer's other invoices.",
+    "送信したメッセージ": "Messages sent", "作成": "Created", "送信・配達": "Sent · delivered",
+    "（別の請求書）": " (another invoice)", "まだ何も送っていません": "Nothing sent yet",
+    "受信したメッセージ": "Messages received", "返信はありません": "No replies",
+    "この取引先の他の請求書": "This customer's other invoices",
+    "請求書{number}を入金済にしました。送信待ちの督促 {count}件を取り消しました":
+        "Invoice {number} marked as paid; {count} queued reminders cancelled",
+    "請求書{number}を確認中にしました。督促を止め、送信待ち {count}件を取り消しました":
+        "Invoice {number} marked as disputed; reminders stopped, {count} queued messages cancelled",
+    "請求書{number}を未入金に戻しました": "Invoice {number} is unpaid again",
+    "変更を保存しました": "Changes saved", "変更はありませんでした": "Nothing changed",
+    "{name}様への送信を停止しました（送信待ち {count}件を取消）":
+        "Sending to {name} stopped ({count} queued messages cancelled)",
+    "{name}様への送信を再開しました": "Sending to {name} resumed",
+    # import
+    "請求書CSVの取込": "Import invoices from CSV", "CSVファイル": "CSV file",
+    "確認する（まだ取り込みません）": "Check (nothing is imported yet)",
+    "会計ソフトやExcelのCSV（UTF-8・Shift_JIS・UTF-16、カンマ区切り・タブ区切り）をそのまま使えます。":
+        "CSV files from accounting software or Excel work as they are (UTF-8, Shift_JIS, UTF-16; "
+        "comma or tab separated).",
+    "必要な列: 請求書番号、取引先名、電話番号（携帯）、金額、支払期日。":
+        "Columns needed: invoice number, customer name, phone (mobile), amount, due date.",
+    "取込には担当者以上の権限が必要です。": "Importing needs the staff role or higher.",
+    "取込の確認": "Check the import", "取込の確認: {file}": "Check the import: {file}",
+    "{rows}行中、正しい行 {valid}件・エラー {errors}件（文字コード {encoding}）。まだ何も取り込んでいません。":
+        "{rows} rows: {valid} valid, {errors} with errors (encoding {encoding}). Nothing imported yet.",
+    "合計行として読み飛ばした行: ": "Rows skipped as totals: ", "{row}行目": "row {row}",
+    "エラーのある行": "Rows with errors", "取り込める行": "Rows to import", "行": "Row",
+    "取り込める行はありません": "No rows to import", "{count}件を取り込む": "Import {count} invoices",
+    "正しい{count}件だけを取り込む": "Import only the {count} valid invoices", "やめる": "Cancel",
+    "すべての行を取り込むには、CSVのエラーを直してもう一度アップロードしてください。":
+        "To import every row, fix the errors in the CSV and upload it again.",
+    "取込完了": "Import done", "取込完了: {file}": "Import done: {file}",
+    "エラーの{count}行は取り込んでいません。": "The {count} rows with errors were not imported.",
+    "請求書一覧へ": "To the invoices", "別のファイルを取り込む": "Import another file",
+    "項目": "Field", "内容": "Details",
+    "CSVファイルを選んでください": "Please choose a CSV file",
+    "エラーがあるため何も取り込んでいません": "Nothing imported: there are errors",
+    "{count}件を取り込みました（新規 {created}件、更新 {updated}件）":
+        "{count} invoices imported ({created} new, {updated} updated)",
+    "取込をやめました": "Import cancelled",
+    # templates and plan
+    "通数": "Parts", "要修正": "Needs fixing", "文面はまだありません": "No templates yet",
+    "＋ 新しい文面": "+ New template", "督促の段階": "Reminder steps",
+    "支払期日から何日目（前なら -3 のようにマイナス）に、どの文面を何時に送るか。未入金の請求書ごとに、時期が来た最新の段階を1回だけ送ります。":
+        "Which template goes out how many days after the due date (before it: negative, like -3) and "
+        "at what time. For each unpaid invoice the latest step that is due is sent once.",
+    "期日から（日）": "Days from due date", "送信時刻": "Time", "（追加）": "(new)", "段階を保存": "Save the steps",
+    "督促プランはまだありません（tokusoku run の初回起動で標準プランが作られます）。":
+        "No reminder plan yet (the first start of tokusoku run creates the standard plan).",
+    "文面の編集": "Edit template", "← 文面一覧": "← Templates", "新しい文面": "New template",
+    "差し込み項目: ": "Fields: ",
+    "上の文字数は差し込み前の本文のものです。実際の通数は下のプレビューで確かめてください。":
+        "The count above is for the text before the fields are filled in; check the real number of "
+        "parts in the preview below.",
+    "プレビューを更新": "Update the preview", "プレビュー": "Preview",
+    "（請求書 {number} の場合）": " (for invoice {number})", "（見本の請求書の場合）": " (for a sample invoice)",
+    "{characters}文字・{parts}通（{encoding}）・1件あたり約{cost}円":
+        "{characters} characters · {parts} parts ({encoding}) · about ¥{cost} per message",
+    "この文面は{parts}通に分割して送られます。費用が{parts}倍になり、機種によっては分かれて届きます。":
+        "This text is sent as {parts} parts: it costs {parts} times as much, and some phones show "
+        "the parts separately.",
+    "長すぎて送れません。": "Too long to send.",
+    "金額（¥12,000）": "amount (¥12,000)", "支払期日（12月10日）": "due date (10 Dec)", "自社名": "your company",
+    "文面「{name}」を保存しました": "Template “{name}” saved",
+    "督促の段階を保存しました（{count}段階）": "Reminder steps saved ({count} steps)",
+    # campaigns
+    "名前（同じ名前では同じ取引先に二度送りません）": "Name (one name never reaches a customer twice)",
+    "例: 年末のご案内": "e.g. Year-end notice", "本文（そのまま送られます）": "Text (sent as it is)",
+    "送信先: 次の請求書がある取引先": "Send to: customers with invoices like these",
+    "請求書の状態": "Invoice status", "支払期日がこの日まで": "Due on or before",
+    "件数と費用を確認": "Check the count and cost", "確認": "Confirm", "送信先": "Recipients:", "件": "",
+    "（送信停止・携帯番号なしの{count}件は除きます）": "(leaving out {count} opted out or without a mobile number)",
+    "{parts}通 × {cost}円 × {count}件 = 約": "{parts} parts × ¥{cost} × {count} = about ",
+    "※分割送信になります": "* sent in several parts", "例: ": "e.g. ", " ほか": " and others",
+    "{count}件に送信します。よろしいですか？": "Send to {count} customers?",
+    "{count}件に送信する": "Send to {count} customers",
+    "条件に合う送信先がありません。": "No customers match.",
+    "これまでの一斉送信": "Past campaigns", "開始": "Started", "件数": "Messages", "まだありません": "None yet",
+    "期日の指定が日付として読めません（例: 2026-12-31）": "The due date is not a date (e.g. 2026-12-31)",
+    "名前と本文を入力してください": "Please enter a name and a text",
+    "一斉送信「{name}」を開始しました（{count}件を送信待ちにしました）":
+        "Campaign “{name}” started ({count} messages queued)",
+    # outbox
+    "宛先・顧客名": "Recipient or customer", "090-… / 山田": "090-… / Yamada", "宛先": "Recipient",
+    "送信 / 配達": "Sent / delivered", "操作": "Action", "・試行{count}回": " · {count} attempts",
+    "・{sim}から": " · from {sim}", "予定 {time}": "due {time}",
+    "#{id} の送信を取り消しますか？": "Cancel sending #{id}?", "再送": "Resend",
+    "送信済として扱う": "Treat as sent",
+    "二重に届くおそれがあります。再送しますか？": "It may arrive twice. Resend?", "再送する": "Resend",
+    "該当するメッセージはありません": "No matching messages",
+    "#{id} の送信を取り消しました": "#{id} cancelled",
+    "#{id} は送信待ちではないため取り消せません": "#{id} is not queued, so it cannot be cancelled",
+    "#{id} を再送待ちにしました": "#{id} queued to resend",
+    "#{id} は失敗・期限切れではないため再送できません": "#{id} has not failed or expired, so it cannot be resent",
+    "#{id} を送信済として扱いました": "#{id} treated as sent",
+    "#{id} はすでに確定しています": "#{id} is already decided",
+    # replies
+    "未読の会話": "Unread conversations", "お客様": "Customer", "最新の返信": "Latest reply", "受信": "Received",
+    "担当": "Assigned", "未読": "Unread", "対応済": "Handled", "未対応の返信はありません": "No replies waiting",
+    "返信はまだありません": "No replies yet", "← 返信一覧": "← Replies",
+    "お客様が知っている番号 {sim}": "number the customer knows {sim}", "担当 {name}": "assigned to {name}",
+    "配信停止中": "Opted out", "メッセージはありません": "No messages", "form|返信": "Reply", "送信する": "Send",
+    "未対応に戻す": "Mark as waiting", "対応済にする": "Mark as handled", "（なし）": "(nobody)",
+    "割り当てる": "Assign",
+    "この返信はすでに送信待ちです": "This reply is already queued", "返信を送信待ちにしました": "Reply queued",
+    "対応済にしました": "Marked as handled", "未対応に戻しました": "Marked as waiting",
+    "担当者を{name}にしました": "Assigned to {name}", "担当者を未割当にしました": "Unassigned",
+    # modems
+    "SIM番号": "SIM number", "デバイス": "Device", "テスト送信": "Test send",
+    "選んだSIMから、入力した番号へすぐに送ります（送信停止時間帯でも送ります）。":
+        "Sends at once from the chosen SIM to the number entered (even during quiet hours).",
+    "送信元のSIM": "From SIM", "（未接続）": " (offline)", "\u3000前回: {status}": " — last test: {status}",
+    "送信先の電話番号": "To phone number", "本文（空欄なら定型のテスト文）": "Text (empty: the standard test text)",
+    "{recipient} へのテスト送信を送信待ちにしました（#{id}）": "Test send to {recipient} queued (#{id})",
+    # audit and users
+    "操作した人": "By", "日時": "When", "記録はありません": "Nothing recorded", "ユーザー": "Users",
+    "役割": "Role", "作成日": "Created", "ユーザーを追加": "Add a user",
+    "パスワード（10文字以上）": "Password (10 characters or more)",
+    "ユーザー「{name}」を追加しました": "User “{name}” added",
 }
 CATALOGUES = {"en": EN}
 
 
 def language() -> str:
-    """The session's language ('ja' unless English was chosen)."""
+    """The session's language ('ja' unless English was chosen; 'ja' outside a request)."""
+    if not has_request_context():
+        return "ja"
     chosen = session.get("lang")
     return chosen if chosen in LANGUAGES else "ja"
 
 
-def _(text: str, **params) -> str:
-    """`text` (Japanese) in the session's language, with {named} params filled in."""
-    translated = CATALOGUES.get(language(), {}).get(text, text)
+def _(text: str, /, context: str | None = None, **params) -> str:
+    """`text` (Japanese) in the session's language, with {named} params filled in.
+
+    `context` tells apart one Japanese word that needs two English ones ("取消" is the status
+    "Cancelled" and the button "Cancel"): the catalogue key "context|text" is tried first."""
+    catalogue = CATALOGUES.get(language(), {})
+    translated = catalogue.get(f"{context}|{text}", catalogue.get(text, text)) if context else catalogue.get(text, text)
     return translated.format(**params) if params else translated
 
 

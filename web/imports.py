@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 
 from appliance.importing import InvoiceImportError
+from web.i18n import _
 from web.security import requires, services
 
 bp = Blueprint("imports", __name__, url_prefix="/imports")
@@ -23,7 +24,7 @@ def upload():
     file = request.files.get("file")
     data = file.read() if file else b""
     if not data:
-        flash("CSVファイルを選んでください", "error")
+        flash(_("CSVファイルを選んでください"), "error")
         return render_template("imports.html"), 400
     token = services().stash_upload(data, file.filename or "アップロードされたファイル", g.user.id)
     return redirect(url_for(".preview", token=token))
@@ -51,9 +52,10 @@ def confirm(token: str):
         flash(str(error), "error")
         return redirect(url_for(".index"))
     if not report.committed:
-        flash("エラーがあるため何も取り込んでいません", "error")
+        flash(_("エラーがあるため何も取り込んでいません"), "error")
         return redirect(url_for(".preview", token=token))
-    flash(f"{report.imported}件を取り込みました（新規 {report.created}件、更新 {report.updated}件）", "ok")
+    flash(_("{count}件を取り込みました（新規 {created}件、更新 {updated}件）", count=report.imported,
+            created=report.created, updated=report.updated), "ok")
     return render_template("imports_done.html", report=report, labels=services().import_labels)
 
 
@@ -61,5 +63,5 @@ def confirm(token: str):
 @requires("send")
 def cancel(token: str):
     services().discard_upload(token)
-    flash("取込をやめました", "ok")
+    flash(_("取込をやめました"), "ok")
     return redirect(url_for(".index"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
 
 from appliance.services.invoices import STATUSES, InvoiceEditError
+from web.i18n import _
 from web.security import audit, found, requires, services
 
 bp = Blueprint("invoices", __name__, url_prefix="/invoices")
@@ -55,7 +56,8 @@ def detail(invoice_id: int):
 def paid(invoice_id: int):
     invoice = _invoice_or_404(invoice_id)
     cancelled = services().mark_invoice_paid(invoice_id, g.user.name)     # audited as invoice.paid
-    flash(f"請求書{invoice['number']}を入金済にしました。送信待ちの督促 {cancelled}件を取り消しました", "ok")
+    flash(_("請求書{number}を入金済にしました。送信待ちの督促 {count}件を取り消しました",
+            number=invoice["number"], count=cancelled), "ok")
     return redirect(url_for(".detail", invoice_id=invoice_id))
 
 
@@ -65,7 +67,8 @@ def disputed(invoice_id: int):
     invoice = _invoice_or_404(invoice_id)
     cancelled = services().mark_invoice_disputed(invoice_id)
     audit("invoice.disputed", f"{invoice['number']} (cancelled {cancelled})")
-    flash(f"請求書{invoice['number']}を確認中にしました。督促を止め、送信待ち {cancelled}件を取り消しました", "ok")
+    flash(_("請求書{number}を確認中にしました。督促を止め、送信待ち {count}件を取り消しました",
+            number=invoice["number"], count=cancelled), "ok")
     return redirect(url_for(".detail", invoice_id=invoice_id))
 
 
@@ -75,7 +78,7 @@ def reopen(invoice_id: int):
     invoice = _invoice_or_404(invoice_id)
     services().reopen_invoice(invoice_id)
     audit("invoice.reopen", invoice["number"])
-    flash(f"請求書{invoice['number']}を未入金に戻しました", "ok")
+    flash(_("請求書{number}を未入金に戻しました", number=invoice["number"]), "ok")
     return redirect(url_for(".detail", invoice_id=invoice_id))
 
 
@@ -91,7 +94,7 @@ def edit(invoice_id: int):
         return render_template("invoices_detail.html", invoice=invoice, history=services().invoice_history(invoice_id),
                                today=services().today().isoformat(), form=form), 400
     audit("invoice.edit", f"{invoice['number']}: " + ", ".join(f"{k}={v}" for k, v in changed.items()))
-    flash("変更を保存しました" if changed else "変更はありませんでした", "ok")
+    flash(_("変更を保存しました") if changed else _("変更はありませんでした"), "ok")
     return redirect(url_for(".detail", invoice_id=invoice_id))
 
 
@@ -102,6 +105,6 @@ def opt_out(invoice_id: int):
     stop = request.form.get("opted_out", "1") == "1"
     cancelled = services().set_opted_out(invoice["customer_id"], stop)
     audit("customer.opt_out" if stop else "customer.opt_in", f"{invoice['customer_id']} {invoice['name']}")
-    flash(f"{invoice['name']}様への送信を停止しました（送信待ち {cancelled}件を取消）" if stop
-          else f"{invoice['name']}様への送信を再開しました", "ok")
+    flash(_("{name}様への送信を停止しました（送信待ち {count}件を取消）", name=invoice["name"], count=cancelled) if stop
+          else _("{name}様への送信を再開しました", name=invoice["name"]), "ok")
     return redirect(url_for(".detail", invoice_id=invoice_id))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from appliance.services.modems import ModemError
+from web.i18n import _
 from web.security import audit, requires, services
 
 bp = Blueprint("modems", __name__, url_prefix="/modems")
@@ -27,5 +28,5 @@ def test_send():
         flash(str(error), "error")
     else:
         audit("modem.test", f"SIM {sim_id} → {recipient} outbox #{message_id}")
-        flash(f"{recipient} へのテスト送信を送信待ちにしました（#{message_id}）", "ok")
+        flash(_("{recipient} へのテスト送信を送信待ちにしました（#{id}）", recipient=recipient, id=message_id), "ok")
     return redirect(url_for("modems.index"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from appliance.services.outbox import KINDS, STATUSES
+from web.i18n import _
 from web.security import audit, found, requires, services
 
 bp = Blueprint("outbox", __name__, url_prefix="/outbox")
@@ -38,9 +39,9 @@ def cancel(message_id: int):
     message = _message(message_id)
     if services().cancel_message(message_id):
         audit("outbox.cancel", f"#{message_id} {message['recipient']}")
-        flash(f"#{message_id} の送信を取り消しました", "ok")
+        flash(_("#{id} の送信を取り消しました", id=message_id), "ok")
     else:
-        flash(f"#{message_id} は送信待ちではないため取り消せません", "error")
+        flash(_("#{id} は送信待ちではないため取り消せません", id=message_id), "error")
     return _back()
 
 
@@ -50,9 +51,9 @@ def retry(message_id: int):
     message = _message(message_id)
     if services().retry_message(message_id):
         audit("outbox.retry", f"#{message_id} {message['recipient']} ({message['status']})")
-        flash(f"#{message_id} を再送待ちにしました", "ok")
+        flash(_("#{id} を再送待ちにしました", id=message_id), "ok")
     else:
-        flash(f"#{message_id} は失敗・期限切れではないため再送できません", "error")
+        flash(_("#{id} は失敗・期限切れではないため再送できません", id=message_id), "error")
     return _back()
 
 
@@ -65,7 +66,8 @@ def decide(message_id: int):
         abort(400)
     if services().decide_uncertain(message_id, decision):
         audit(f"outbox.uncertain.{decision}", f"#{message_id} {message['recipient']}")
-        flash(f"#{message_id} を{'送信済として扱いました' if decision == 'sent' else '再送待ちにしました'}", "ok")
+        flash(_("#{id} を送信済として扱いました", id=message_id) if decision == "sent"
+              else _("#{id} を再送待ちにしました", id=message_id), "ok")
     else:
-        flash(f"#{message_id} はすでに確定しています", "error")
+        flash(_("#{id} はすでに確定しています", id=message_id), "error")
     return _back()

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 
 from appliance.services.templates import PlanError
 from appliance.templates import TemplateError
+from web.i18n import _
 from web.security import audit, found, requires, services
 
 bp = Blueprint("templates_area", __name__, url_prefix="/templates")
@@ -55,7 +56,7 @@ def save(template_id: int | None = None):
         flash(str(error), "error")
         return _editor(form, 400)
     audit("template.create" if template_id is None else "template.edit", f"{saved} {form['name'].strip()}")
-    flash(f"文面「{form['name'].strip()}」を保存しました", "ok")
+    flash(_("文面「{name}」を保存しました", name=form["name"].strip()), "ok")
     return redirect(url_for(".edit", template_id=saved))
 
 
@@ -77,5 +78,5 @@ def plan(plan_id: int):
         flash(str(error), "error")
         return redirect(url_for(".index"))
     audit("plan.edit", f"{plan_id}: " + ", ".join(f"{o}日 {t} #{tid}" for o, t, tid in steps))
-    flash(f"督促の段階を保存しました（{count}段階）", "ok")
+    flash(_("督促の段階を保存しました（{count}段階）", count=count), "ok")
     return redirect(url_for(".index"))

@@ -27,8 +27,11 @@ function attachCounter(area) {
   const cost = Number(area.dataset.cost || 3);
   const update = () => {
     const info = smsInfo(area.value);
-    out.textContent = `${info.characters}文字・${info.parts}通（${info.encoding}）・1件あたり約${info.parts * cost}円` +
-      (info.parts > 1 ? "　※分割送信になります" : "");
+    out.textContent = document.documentElement.lang === "en"      // the page's language (web/i18n.py)
+      ? `${info.characters} characters · ${info.parts} parts (${info.encoding}) · about ¥${info.parts * cost} per message` +
+        (info.parts > 1 ? " * sent in several parts" : "")
+      : `${info.characters}文字・${info.parts}通（${info.encoding}）・1件あたり約${info.parts * cost}円` +
+        (info.parts > 1 ? "　※分割送信になります" : "");
     out.classList.toggle("multipart", info.parts > 1);
   };
   area.addEventListener("input", update);
