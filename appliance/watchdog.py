@@ -92,11 +92,13 @@ class Watchdog:
             self._thread.start()
 
     def stop(self) -> None:
+        """Stop pinging, then say so: the ping thread is ended first, so no WATCHDOG=1 can
+        follow STOPPING=1."""
         self._stop.set()
-        if self.address:
-            self._send("STOPPING=1")
         if self._thread:
             self._thread.join(timeout=5)
+        if self.address:
+            self._send("STOPPING=1")
 
     def _loop(self) -> None:
         silent = False

@@ -54,6 +54,9 @@ def receive(simulator, modem, received) -> None:
     simulator.send_sms(CUSTOMER, modem.sim.number, REPLY)
     wait_for(lambda: received, timeout=10, what="the callback for the received SMS")
     assert received == [(CUSTOMER, REPLY)]
+    # gsmmodem deletes the message after the callback, on its notification thread: let it finish
+    # before the port closes, or its AT+CMGD times out later and fails whichever test runs then.
+    wait_for(lambda: modem.storages.receive_storage.used == 0, timeout=10, what="gsmmodem's AT+CMGD")
 
 
 @pytest.mark.parametrize("profile", ["generic", "huawei", "wavecom"])
