@@ -84,7 +84,8 @@ def test_a_hung_worker_stops_the_pings(make_app, notify_socket):
     finally:
         release.set()
         dog.stop()
-    assert notify_socket.texts()[-1] == "STOPPING=1"
+    wait_for(lambda: "STOPPING=1" in notify_socket.texts(), what="STOPPING=1 read by the listener")
+    assert notify_socket.texts()[-1] == "STOPPING=1"                     # and nothing after it
 
 
 def test_a_stopped_scheduler_stops_the_pings(make_app, notify_socket):
