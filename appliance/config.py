@@ -37,6 +37,7 @@ class Config:
     per_customer_per_day: int = 1
     daily_cap: int = 180                  # parts per SIM per day, for modems without their own
     cost_per_part: int = 3                # yen, for the dashboard and the counters
+    campaign_approval: bool = False       # campaigns wait for a second user's approval
     rules: SendingRules = field(default_factory=SendingRules)
     modems: list[ModemSettings] = field(default_factory=list)
     staff: list[StaffMember] = field(default_factory=list)
@@ -50,7 +51,8 @@ SECTIONS = {
     "appliance": {"database": str, "company": str, "contact_phone": str, "tick_seconds": (int, float),
                   "timezone": str},
     "sending": {"quiet_start": str, "quiet_end": str, "skip_sundays": bool, "skip_holidays": bool,
-                "per_customer_per_day": int, "daily_cap": int, "cost_per_part": int},
+                "per_customer_per_day": int, "daily_cap": int, "cost_per_part": int,
+                "campaign_approval": bool},
     "modems": {"device": str, "number": str, "pin": str, "flow": str, "daily_cap": int, "pace": (int, float)},
     "staff": {"name": str, "phone": str, "email": str, "notify_sms": bool, "notify_email": bool},
     "smtp": {"host": str, "port": int, "sender": str, "starttls": bool, "username": str, "password": str},
@@ -87,6 +89,7 @@ def from_dict(data: dict, source: str = "config") -> Config:
         tick_seconds=float(app.get("tick_seconds", 60)),
         per_customer_per_day=sending.get("per_customer_per_day", 1),
         daily_cap=cap, cost_per_part=sending.get("cost_per_part", 3),
+        campaign_approval=sending.get("campaign_approval", False),
         rules=SendingRules(quiet_start=_time(sending.get("quiet_start", "21:00"), f"{source}: [sending] quiet_start"),
                            quiet_end=_time(sending.get("quiet_end", "08:00"), f"{source}: [sending] quiet_end"),
                            zone=zone, skip_sundays=sending.get("skip_sundays", False),

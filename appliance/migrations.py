@@ -257,3 +257,20 @@ def m006_webhooks(conn) -> None:
         created_at TEXT NOT NULL, sent_at TEXT
     );
     """)
+
+
+@migration
+def m007_campaign_requests(conn) -> None:
+    """Campaigns waiting for a second user's approval (when the setting asks for it): what was
+    asked, by whom, and who approved or rejected it. Approving queues through campaigns.start."""
+    run_script(conn, """
+    CREATE TABLE campaign_requests (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL, body TEXT NOT NULL,
+        audience TEXT NOT NULL,             -- JSON: status, overdue, due_before
+        status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending','approved','rejected')),
+        requested_by TEXT NOT NULL, requested_at TEXT NOT NULL,
+        decided_by TEXT, decided_at TEXT, queued INTEGER
+    );
+    CREATE INDEX campaign_requests_status ON campaign_requests(status, id);
+    """)

@@ -25,7 +25,9 @@ from appliance.schedule import SendingRules
 LABELS = {"company": "会社名", "contact_phone": "問い合わせ電話番号", "quiet_start": "送信停止の開始",
           "quiet_end": "送信停止の終了", "skip_sundays": "日曜日は送らない", "skip_holidays": "祝日は送らない",
           "per_customer_per_day": "1人あたり1日の上限", "daily_cap": "SIMごとの1日の上限（通）",
-          "cost_per_part": "1通あたりの費用（円）"}
+          "cost_per_part": "1通あたりの費用（円）",
+          "campaign_approval": "一斉送信は別の利用者が承認してから送る"}
+CHECKBOXES = ("skip_sundays", "skip_holidays", "campaign_approval")
 LIMITS = {"per_customer_per_day": (1, 10), "daily_cap": (1, 10_000), "cost_per_part": (0, 1_000)}
 _TIME = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
 
@@ -60,6 +62,7 @@ class Settings:
     per_customer_per_day: int = 1
     daily_cap: int = 180
     cost_per_part: int = 3
+    campaign_approval: bool = False      # a campaign waits for a second user's approval
     zone: ZoneInfo = TOKYO               # read-only: from the configuration file
 
     @property
@@ -79,7 +82,8 @@ def defaults(config) -> Settings:
     return Settings(company=config.company, contact_phone=config.contact_phone, quiet_start=rules.quiet_start,
                     quiet_end=rules.quiet_end, skip_sundays=rules.skip_sundays, skip_holidays=rules.skip_holidays,
                     per_customer_per_day=config.per_customer_per_day, daily_cap=config.daily_cap,
-                    cost_per_part=config.cost_per_part, zone=rules.zone)
+                    cost_per_part=config.cost_per_part, campaign_approval=config.campaign_approval,
+                    zone=rules.zone)
 
 
 def parse(form, current: Settings) -> Settings:
@@ -99,7 +103,7 @@ def parse(form, current: Settings) -> Settings:
             values[key] = time(int(match[1]), int(match[2]))
         else:
             problems[key] = Problem(key, "{label}は 21:00 のような時刻で入力してください", {})
-    for key in ("skip_sundays", "skip_holidays"):
+    for key in CHECKBOXES:
         values[key] = form.get(key) in ("1", "on", "true", True)
     for key, (low, high) in LIMITS.items():
         text = (form.get(key) or "").strip()

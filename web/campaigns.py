@@ -1,6 +1,6 @@
 """Campaigns: one message to customers chosen by a filter on their invoices. The count and the
-cost are shown before anything is queued; confirming queues (appliance.campaigns.start).
-No approval by a second user (yet)."""
+cost are shown before anything is queued; confirming queues (appliance.campaigns.start), or,
+when the settings ask for it, waits until another user approves it."""
 from __future__ import annotations
 
 from datetime import date
@@ -33,6 +33,7 @@ def _form() -> tuple[dict, Audience, str | None]:
 
 def _page(form: dict, estimate: dict | None = None, status: int = 200):
     return render_template("campaigns.html", form=form, estimate=estimate, campaigns=services().list_campaigns(),
+                           pending=services().pending_campaigns(), approval=services().campaigns_need_approval(),
                            cost=services().cost_per_part), status
 
 
@@ -60,9 +61,38 @@ def start():
         flash(error, "error")
         return _page(form, status=400)
     try:
-        queued = services().start_campaign(form["name"], form["body"], audience, g.user.name)   # audited
+        outcome, count = services().submit_campaign(form["name"], form["body"], audience, g.user.name)   # audited
     except CampaignError as error:
         flash(str(error), "error")
         return _page(form, status=400)
-    flash(_("一斉送信「{name}」を開始しました（{count}件を送信待ちにしました）", name=form["name"], count=queued), "ok")
+    if outcome == "requested":
+        flash(_("一斉送信「{name}」を承認待ちにしました。別の利用者が承認すると送信が始まります", name=form["name"]), "ok")
+    else:
+        flash(_("一斉送信「{name}」を開始しました（{count}件を送信待ちにしました）", name=form["name"], count=count), "ok")
+    return redirect(url_for(".index"))
+
+
+@bp.post("/requests/<int:request_id>/approve")
+@requires("send")
+def approve(request_id: int):
+    try:
+        queued = services().approve_campaign(request_id, g.user.name)      # audited
+    except CampaignError as error:
+        flash(str(error), "error")
+        return redirect(url_for(".index"))
+    flash(_("承認しました（{count}件を送信待ちにしました）", count=queued), "ok")
+    return redirect(url_for(".index"))
+
+
+@bp.post("/requests/<int:request_id>/reject")
+@requires("send")
+def reject(request_id: int):
+    try:
+        request_ = services().reject_campaign(request_id, g.user.name)     # audited
+    except CampaignError as error:
+        flash(str(error), "error")
+        return redirect(url_for(".index"))
+    withdrawn = request_["requested_by"] == g.user.name
+    flash(_("一斉送信「{name}」を取り下げました", name=request_["name"]) if withdrawn
+          else _("一斉送信「{name}」を却下しました", name=request_["name"]), "ok")
     return redirect(url_for(".index"))

@@ -46,6 +46,7 @@ EN = {
     "送信停止の終了": "Quiet hours end", "日曜日は送らない": "No sending on Sundays",
     "祝日は送らない": "No sending on holidays", "1人あたり1日の上限": "Messages per customer per day",
     "SIMごとの1日の上限（通）": "Daily cap per SIM (parts)", "1通あたりの費用（円）": "Cost per part (yen)",
+    "一斉送信は別の利用者が承認してから送る": "Campaigns wait for a second user's approval",
     "{label}を入力してください": "Please enter the {label}",
     "{label}は{limit}文字以内にしてください": "{label}: at most {limit} characters",
     "{label}は 21:00 のような時刻で入力してください": "{label}: enter a time like 21:00",
@@ -188,6 +189,16 @@ EN = {
     "名前と本文を入力してください": "Please enter a name and a text",
     "一斉送信「{name}」を開始しました（{count}件を送信待ちにしました）":
         "Campaign “{name}” started ({count} messages queued)",
+    "一斉送信は、申請した人とは別の利用者が承認してから送られます。":
+        "A campaign goes out once a user other than the one who asked for it approves it.",
+    "承認待ち": "Waiting for approval", "{name}さんの申請": "asked for by {name}",
+    "承認して送信する": "Approve and send", "取り下げる": "Withdraw", "却下する": "Reject",
+    "{count}件への送信を承認依頼する": "Ask for approval to send to {count} customers",
+    "一斉送信「{name}」を承認待ちにしました。別の利用者が承認すると送信が始まります":
+        "Campaign “{name}” is waiting for approval; it starts once another user approves it",
+    "承認しました（{count}件を送信待ちにしました）": "Approved ({count} messages queued)",
+    "一斉送信「{name}」を取り下げました": "Campaign “{name}” withdrawn",
+    "一斉送信「{name}」を却下しました": "Campaign “{name}” rejected",
     # outbox
     "宛先・顧客名": "Recipient or customer", "090-… / 山田": "090-… / Yamada", "宛先": "Recipient",
     "送信 / 配達": "Sent / delivered", "操作": "Action", "・試行{count}回": " · {count} attempts",

@@ -10,7 +10,7 @@ from pathlib import Path
 from flask import Blueprint, flash, g, redirect, render_template, request, send_file, url_for
 
 from appliance.backup import BackupError
-from appliance.settings import LABELS, SettingsError
+from appliance.settings import CHECKBOXES, LABELS, SettingsError
 from web.i18n import _
 from web.security import requires, services
 
@@ -37,7 +37,7 @@ def save():
     except SettingsError as error:
         problems = {key: _(p.text, label=_(LABELS[key]), **p.params) for key, p in error.problems.items()}
         values = {key: request.form.get(key, "") for key in LABELS}
-        for key in ("skip_sundays", "skip_holidays"):
+        for key in CHECKBOXES:
             values[key] = request.form.get(key) in ("1", "on", "true")
         return _page(values, problems, 400)
     flash(_("設定を保存しました") if changed else _("変更はありません"), "ok")

@@ -93,3 +93,126 @@ def test_starting_a_campaign_in_the_browser(browser, server, customers):
     assert "1件を送信待ちにしました" in flash.text
     assert [(m["recipient"], m["body"]) for m in campaign_messages(customers)] == [("+819011110001", FORM["body"])]
     assert "年末のご案内" in browser.find_element(By.ID, "campaign-list").text
+
+
+# -- approval by a second user (設定: 一斉送信は別の利用者が承認してから送る) -------------------------
+SETTINGS = {"company": "サンプル商事", "contact_phone": "03-1234-5678", "quiet_start": "21:00", "quiet_end": "08:00",
+            "per_customer_per_day": "1", "daily_cap": "180", "cost_per_part": "3"}
+
+
+@pytest.fixture
+def approval(client, customers):
+    """Campaigns need a second user's approval; the settings page turned it on."""
+    logged_in(client, customers)
+    assert client.post("/settings/", data={**SETTINGS, "campaign_approval": "1"}).status_code == 302
+    assert customers.campaigns_need_approval()
+    customers.create_user("tanaka", "correct horse battery", "staff", actor="test")
+    return customers
+
+
+def as_user(client, services, name):
+    with client.session_transaction() as session:
+        session["user_id"] = services.db.one("SELECT id FROM users WHERE name=?", (name,))[0]
+    return client
+
+
+def requests_(services):
+    return [tuple(r) for r in services.db.query(
+        "SELECT name, status, requested_by, decided_by, queued FROM campaign_requests ORDER BY id")]
+
+
+def test_with_approval_starting_only_files_a_request(client, approval):
+    as_user(client, approval, "tanaka")
+    page = client.post("/campaigns/preview", data=FORM).get_data(as_text=True)
+    assert "3件への送信を承認依頼する" in page and 'id="approval-note"' in page
+    response = client.post("/campaigns/start", data=FORM, follow_redirects=True)
+    assert "承認待ちにしました" in response.get_data(as_text=True)
+    assert campaign_messages(approval) == []
+    assert requests_(approval) == [("年末のご案内", "pending", "tanaka", None, None)]
+    assert approval.audit_log()[0]["action"] == "campaign.request"
+    again = client.post("/campaigns/start", data=FORM)                      # a double click
+    assert again.status_code == 400 and "すでに承認待ち" in again.get_data(as_text=True)
+    assert len(requests_(approval)) == 1
+
+
+def test_the_requester_cannot_approve_their_own_campaign(client, approval):
+    as_user(client, approval, "tanaka")
+    client.post("/campaigns/start", data=FORM)
+    request_id = approval.pending_campaigns()[0]["id"]
+    page = client.get("/campaigns/").get_data(as_text=True)
+    assert f'id="request-{request_id}"' in page and "承認して送信する" not in page and "取り下げる" in page
+    refused = client.post(f"/campaigns/requests/{request_id}/approve", follow_redirects=True)
+    assert "自分で申請した一斉送信は承認できません" in refused.get_data(as_text=True)
+    assert campaign_messages(approval) == [] and requests_(approval)[0][1] == "pending"
+
+
+def test_another_user_approves_and_the_campaign_goes_out_once(client, approval):
+    as_user(client, approval, "tanaka")
+    client.post("/campaigns/start", data=FORM)
+    request_id = approval.pending_campaigns()[0]["id"]
+    as_user(client, approval, "kanri")
+    page = client.get("/campaigns/").get_data(as_text=True)
+    assert "tanakaさんの申請" in page and "承認して送信する" in page and "却下する" in page
+    response = client.post(f"/campaigns/requests/{request_id}/approve", follow_redirects=True)
+    assert "承認しました（3件を送信待ちにしました）" in response.get_data(as_text=True)
+    assert [m["status"] for m in campaign_messages(approval)] == ["queued"] * 3
+    assert requests_(approval) == [("年末のご案内", "approved", "tanaka", "kanri", 3)]
+    assert [e["action"] for e in approval.audit_log()[:2]] == ["campaign.approve", "campaign.start"]
+    twice = client.post(f"/campaigns/requests/{request_id}/approve", follow_redirects=True)
+    assert "もう承認待ちではありません" in twice.get_data(as_text=True)
+    assert len(campaign_messages(approval)) == 3 and approval.pending_campaigns() == []
+
+
+def test_a_rejected_or_withdrawn_campaign_sends_nothing(client, approval):
+    as_user(client, approval, "tanaka")
+    client.post("/campaigns/start", data=FORM)
+    client.post("/campaigns/start", data={**FORM, "name": "別のご案内"})
+    first, second = (r["id"] for r in approval.pending_campaigns())
+    withdrawn = client.post(f"/campaigns/requests/{first}/reject", follow_redirects=True)
+    assert "「年末のご案内」を取り下げました" in withdrawn.get_data(as_text=True)
+    as_user(client, approval, "kanri")
+    rejected = client.post(f"/campaigns/requests/{second}/reject", follow_redirects=True)
+    assert "「別のご案内」を却下しました" in rejected.get_data(as_text=True)
+    assert client.post(f"/campaigns/requests/{second}/approve", follow_redirects=True).status_code == 200
+    assert campaign_messages(approval) == []
+    assert [(r[1], r[3]) for r in requests_(approval)] == [("rejected", "tanaka"), ("rejected", "kanri")]
+
+
+def test_a_viewer_can_neither_approve_nor_reject(client, approval):
+    as_user(client, approval, "tanaka")
+    client.post("/campaigns/start", data=FORM)
+    request_id = approval.pending_campaigns()[0]["id"]
+    logged_in(client, approval, role="viewer")
+    assert 'id="campaign-pending"' in client.get("/campaigns/").get_data(as_text=True)
+    assert client.post(f"/campaigns/requests/{request_id}/approve").status_code == 403
+    assert client.post(f"/campaigns/requests/{request_id}/reject").status_code == 403
+    assert requests_(approval)[0][1] == "pending" and campaign_messages(approval) == []
+
+
+def test_approval_chooses_the_customers_again(client, approval):
+    """A customer who opted out while the request waited is not sent to."""
+    as_user(client, approval, "tanaka")
+    client.post("/campaigns/start", data=FORM)
+    approval.set_opted_out(approval.invoice(2)["customer_id"], True)
+    assert approval.pending_campaigns()[0]["count"] == 2
+    assert approval.approve_campaign(approval.pending_campaigns()[0]["id"], "kanri") == 2
+    assert "+819011110002" not in [m["recipient"] for m in campaign_messages(approval)]
+
+
+def test_approving_a_campaign_in_the_browser(browser, server, approval):
+    approval.request_campaign(FORM["name"], FORM["body"], Audience(), "tanaka")
+    browser.get(server + "/login")
+    form = browser.find_element(By.ID, "login-form")
+    form.find_element(By.NAME, "name").send_keys("kanri")
+    form.find_element(By.NAME, "password").send_keys("correct horse battery")
+    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    WebDriverWait(browser, 5).until(lambda b: "/login" not in b.current_url)
+    browser.get(server + "/campaigns/")
+    pending = browser.find_element(By.ID, "campaign-pending")
+    assert "tanakaさんの申請" in pending.text and pending.find_element(By.CLASS_NAME, "request-count").text == "3"
+    pending.find_element(By.CSS_SELECTOR, "form.approve button").click()
+    WebDriverWait(browser, 5).until(EC.alert_is_present()).accept()
+    flash = WebDriverWait(browser, 5).until(lambda b: b.find_element(By.CSS_SELECTOR, ".flash.ok"))
+    assert "3件を送信待ちにしました" in flash.text
+    assert len(campaign_messages(approval)) == 3
+    assert browser.find_elements(By.ID, "campaign-pending") == []
