@@ -44,6 +44,18 @@ class Outbox:
         """Carriers count a SIM's messages per day in Japan time."""
         return moment.astimezone(self.zone).date().isoformat()
 
+    _INSERT = ("INSERT OR IGNORE INTO outbox (idempotency_key, kind, customer_id, invoice_id, recipient, body,"
+               " parts, not_before, prefer_sim_id, created_at, updated_at, status, last_error)"
+               " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")
+
+    @staticmethod
+    def _row(key: str, kind: str, recipient: str, body: str, not_before: str, now: str, parts: int,
+             customer_id: int | None = None, invoice_id: int | None = None, prefer_sim_id: int | None = None,
+             status: str = "queued", error: str | None = None) -> tuple:
+        """The values of _INSERT; times already in ISO form."""
+        return (key, kind, customer_id, invoice_id, recipient, body, parts, not_before, prefer_sim_id,
+                now, now, status, error)
+
     def enqueue(self, *, key: str, kind: str, recipient: str, body: str, not_before: datetime,
                 now: datetime, customer_id: int | None = None, invoice_id: int | None = None,
                 prefer_sim_id: int | None = None, notify: bool = True) -> int | None:
@@ -53,18 +65,39 @@ class Outbox:
         info = pdu.text_info(body)
         if not info.fits:
             raise pdu.PduError(f"{info.characters} characters need {info.parts} parts; at most 10 can be sent")
-        parts = info.parts
         with self.db.write() as conn:
-            cursor = conn.execute(
-                "INSERT OR IGNORE INTO outbox (idempotency_key, kind, customer_id, invoice_id, recipient,"
-                " body, parts, not_before, prefer_sim_id, created_at, updated_at)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                (key, kind, customer_id, invoice_id, recipient, body, parts, iso(not_before),
-                 prefer_sim_id, iso(now), iso(now)))
+            cursor = conn.execute(self._INSERT, self._row(key, kind, recipient, body, iso(not_before), iso(now),
+                                                          info.parts, customer_id, invoice_id, prefer_sim_id))
             queued = cursor.lastrowid if cursor.rowcount else None
         if queued and notify and self.on_queued:
             self.on_queued()            # a worker's claim waits for this transaction to commit
         return queued
+
+    def enqueue_many(self, messages: list[dict], now: datetime) -> int:
+        """Queue many messages (each the keyword arguments of enqueue but `now` and `notify`) in one
+        transaction; returns how many were new and queued. Keys queued before are skipped. A
+        text that cannot be sent (past ten parts: a long name in a long template) is stored as
+        failed with the reason, so staff see it and the others still go. Workers are not woken."""
+        queued, failed, at = [], [], iso(now)
+        moments: dict[datetime, str] = {}              # most messages share a few not_before times
+        for message in messages:
+            info = pdu.text_info(message["body"])
+            when = message["not_before"]
+            if when not in moments:
+                moments[when] = iso(when)
+            message = {**message, "not_before": moments[when]}
+            if info.fits:
+                queued.append(self._row(**message, now=at, parts=info.parts))
+            else:
+                failed.append(self._row(**message, now=at, parts=info.parts, status="failed",
+                                        error=f"本文が長すぎます（{info.characters}文字で{info.parts}通。"
+                                              "送れるのは10通まで）"))
+        with self.db.write() as conn:
+            before = conn.total_changes
+            conn.executemany(self._INSERT, queued)
+            new = conn.total_changes - before
+            conn.executemany(self._INSERT, failed)
+        return new
 
     def claim(self, sim_id: int, now: datetime, room: int, kinds: tuple[str, ...]) -> OutboxMessage | None:
         """Atomically take the next due message of one of `kinds` that fits in `room` parts for

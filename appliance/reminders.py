@@ -56,28 +56,30 @@ def tick(db: Database, outbox: Outbox, now: datetime, rules: SendingRules, *, co
         "SELECT o.idempotency_key FROM outbox o JOIN invoices i ON i.id = o.invoice_id"
         " WHERE o.kind = 'reminder' AND i.status = 'open'")}
     slots = _CustomerDays(db, now, rules, per_customer_per_day)
+    latest: dict[tuple, dict | None] = {}          # (plan, due date) -> its latest due step
     pending = []
     for invoice in db.query(
             "SELECT i.id, i.number, i.amount, i.due_date, i.plan_id, c.id AS customer_id, c.name, c.phone"
             " FROM invoices i JOIN customers c ON c.id = i.customer_id"
             " WHERE i.status = 'open' AND i.reminders_paused = 0 AND c.opted_out = 0"
             " AND c.sms_capable = 1 AND c.phone IS NOT NULL"):
-        due = date.fromisoformat(invoice["due_date"])
-        step = _latest_due_step(plans.get(invoice["plan_id"]) or plans.get(None) or [], due, now, rules)
+        plan = invoice["plan_id"] if invoice["plan_id"] in plans else None
+        if (plan, invoice["due_date"]) not in latest:
+            latest[plan, invoice["due_date"]] = _latest_due_step(
+                plans.get(plan) or [], date.fromisoformat(invoice["due_date"]), now, rules)
+        step = latest[plan, invoice["due_date"]]
         if step is None:
             continue
         key = f"reminder:{invoice['id']}:{step['offset_days']}"
         if key in queued_before:
             continue
-        body = render(step["body"], InvoiceFacts(invoice["name"], invoice["amount"], due, invoice["number"]),
-                      company=company, contact_phone=contact_phone)
-        pending.append(dict(key=key, kind="reminder", recipient=invoice["phone"], body=body,
-                            not_before=slots.take(invoice["customer_id"]), now=now,
+        facts = InvoiceFacts(invoice["name"], invoice["amount"], date.fromisoformat(invoice["due_date"]),
+                             invoice["number"])
+        pending.append(dict(key=key, kind="reminder", recipient=invoice["phone"],
+                            body=render(step["body"], facts, company=company, contact_phone=contact_phone),
+                            not_before=slots.take(invoice["customer_id"]),
                             customer_id=invoice["customer_id"], invoice_id=invoice["id"]))
-    queued = 0
-    for start in range(0, len(pending), CHUNK):
-        with db.write():
-            queued += sum(1 for item in pending[start:start + CHUNK] if outbox.enqueue(**item, notify=False))
+    queued = sum(outbox.enqueue_many(pending[start:start + CHUNK], now) for start in range(0, len(pending), CHUNK))
     if queued and outbox.on_queued:
         outbox.on_queued()
     return queued

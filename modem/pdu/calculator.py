@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .errors import PduError
-from .gsm7 import is_gsm7, septet_cost
+from .gsm7 import has_extension, is_gsm7, septet_cost
 
 ENCODINGS = ("gsm7", "ucs2", "8bit")
 # (units in a single message, units in each part of a concatenated one)
@@ -59,11 +59,34 @@ def _resolve(text: str, encoding: str | None) -> str:
     return encoding
 
 
+def _one_unit_each(text: str, encoding: str) -> bool:
+    """True when every character of `text` takes exactly one unit in `encoding` (the common
+    case, split by slicing); False when some take two or cannot be carried at all."""
+    if encoding == "gsm7":
+        return is_gsm7(text) and not has_extension(text)
+    if encoding == "ucs2":
+        try:
+            return len(text.encode("utf-16-le")) == 2 * len(text)      # nothing outside the BMP
+        except UnicodeEncodeError:
+            return False                                             # a lone surrogate
+    return not text or max(text) <= "\xff"
+
+
 def _chunks(text: str, encoding: str) -> list[tuple[str, int]]:
     """Greedy split into (part, units) pairs. Characters are never cut, so neither an escape
     sequence (TS 23.038 §6.2.1.1) nor a surrogate pair is split across parts."""
-    costs = [char_units(ch, encoding) for ch in text]
     single, per_part = LIMITS[encoding]
+    if not _one_unit_each(text, encoding):
+        return _greedy_chunks(text, encoding)
+    if len(text) <= single:
+        return [(text, len(text))]
+    return [(text[i:i + per_part], len(text[i:i + per_part])) for i in range(0, len(text), per_part)]
+
+
+def _greedy_chunks(text: str, encoding: str) -> list[tuple[str, int]]:
+    """_chunks for any text, a character at a time (what slicing gives when each takes one unit)."""
+    single, per_part = LIMITS[encoding]
+    costs = [char_units(ch, encoding) for ch in text]
     if sum(costs) <= single:
         return [(text, sum(costs))]
     chunks: list[tuple[str, int]] = []

@@ -28,6 +28,7 @@ DEFAULT_EXTENSION = {
 
 _BASIC = {ch: code for code, ch in enumerate(DEFAULT_ALPHABET) if code != ESC}
 _EXTENDED = {ch: code for code, ch in DEFAULT_EXTENSION.items()}
+_ANY = frozenset(_BASIC) | frozenset(_EXTENDED)
 
 
 def septet_cost(ch: str) -> int | None:
@@ -41,7 +42,12 @@ def septet_cost(ch: str) -> int | None:
 
 def is_gsm7(text: str) -> bool:
     """True when every character of `text` is in the default alphabet or its extension table."""
-    return all(septet_cost(ch) is not None for ch in text)
+    return _ANY.issuperset(text)
+
+
+def has_extension(text: str) -> bool:
+    """True when `text` holds a character of the extension table (two septets each)."""
+    return not _EXTENDED.keys().isdisjoint(text)
 
 
 def encode_septets(text: str) -> list[int]:

@@ -65,3 +65,28 @@ def test_at_most_one_reminder_per_customer_a_day(tmp_path):
     days = sorted(datetime.fromisoformat(r[0]).astimezone(TOKYO) for r in db.query("SELECT not_before FROM outbox"))
     assert days == [now, datetime(2026, 12, 8, 8, 0, tzinfo=TOKYO)]
     assert reminders.tick(db, Outbox(db), now, SendingRules(), company="c", contact_phone="p") == 0
+
+
+def test_a_reminder_too_long_for_one_customer_does_not_stop_the_others(tmp_path):
+    """A template that fits the preview invoice can overflow ten parts for a customer with a long
+    name: that reminder is recorded as failed with the reason (staff see it on 送信履歴), the
+    others are queued, and the next tick does not try it again."""
+    from appliance.db import Database
+    from appliance.outbox import Outbox
+    from appliance.schedule import SendingRules
+    db = Database(tmp_path / "r.db")
+    reminders.seed_defaults(db)
+    now = datetime(2026, 12, 7, 10, 0, tzinfo=TOKYO)
+    holder = type("A", (), {"db": db, "clock": type("C", (), {"now": lambda self: now})()})()
+    add_invoice(holder, "INV-S", "山田 太郎", CUSTOMER, 1000, "2026-12-10")
+    add_invoice(holder, "INV-L", "長" * 100, "+819087654321", 1000, "2026-12-10")
+    with db.write() as conn:
+        conn.execute("UPDATE templates SET body = '{name}様' || ? WHERE name = '事前のご案内'", ("あ" * 580,))
+    assert reminders.tick(db, Outbox(db), now, SendingRules(), company="c", contact_phone="p") == 1
+    rows = {r["recipient"]: (r["status"], r["parts"], r["last_error"])
+            for r in db.query("SELECT recipient, status, parts, last_error FROM outbox")}
+    assert rows[CUSTOMER] == ("queued", 9, None)
+    status, parts, error = rows["+819087654321"]
+    assert (status, parts) == ("failed", 11) and "681文字" in error and "10通" in error
+    assert reminders.tick(db, Outbox(db), now, SendingRules(), company="c", contact_phone="p") == 0
+    assert db.one("SELECT count(*) FROM outbox")[0] == 2

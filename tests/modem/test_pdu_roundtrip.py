@@ -346,3 +346,32 @@ def test_relative_validity_boundaries(octet, period):
     assert decode_relative_validity(octet) == period
     assert encode_relative_validity(period) == octet
     assert encode_relative_validity(period - timedelta(seconds=1)) == octet   # rounds up
+
+
+@SLOW
+@given(text=texts(), encoding=st.sampled_from(["gsm7", "ucs2", "8bit"]))
+def test_splitting_by_slices_agrees_with_the_greedy_split(text, encoding):
+    """Text whose every character takes one unit is cut by slicing (the fast path of reminder
+    ticks); it must cut exactly where the greedy character-by-character split does, and refuse
+    what it refuses."""
+    from modem.pdu.calculator import _chunks, _greedy_chunks
+    try:
+        expected = _greedy_chunks(text, encoding)
+    except PduError:
+        with pytest.raises(PduError):
+            _chunks(text, encoding)
+        return
+    assert _chunks(text, encoding) == expected
+
+
+@pytest.mark.parametrize("text", ["ａ" * 71, "￥１２，０００" * 12, "\ue000" * 70, "ÿ" * 141, "a\ud800b"])
+def test_splitting_by_slices_at_the_edges_of_one_unit(text):
+    from modem.pdu.calculator import _chunks, _greedy_chunks
+    for encoding in ("ucs2", "8bit"):
+        try:
+            expected = _greedy_chunks(text, encoding)
+        except PduError:
+            with pytest.raises(PduError):
+                _chunks(text, encoding)
+            continue
+        assert _chunks(text, encoding) == expected
