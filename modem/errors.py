@@ -31,7 +31,8 @@ class CommandNotSupported(CommandError):
 
 
 class CmeError(CommandError):
-    """+CME ERROR (TS 27.007 §9.2): `code` is the number (None when the modem sent only text)."""
+    """+CME ERROR (TS 27.007 §9.2): `code` is the number (for a text, the standard's number for
+    it, None when the text is not one of the standard's); `text` the text when there was one."""
 
     def __init__(self, command: str, line: str, code: int | None, text: str | None):
         super().__init__(command, line)

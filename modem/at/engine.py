@@ -49,7 +49,7 @@ class _Pending:
     final_optional: bool = False    # the answer line alone may complete the command
     lines: list[str] = field(default_factory=list)
     final: str | None = None
-    expect_body: bool = False
+    expect_body: str | None = None  # "pdu" or "text": the line after a +CMGL/+CMGR header
     seen_answer: bool = False
     done: threading.Event = field(default_factory=threading.Event)
     answered: threading.Event = field(default_factory=threading.Event)
@@ -231,9 +231,13 @@ class AtEngine:
     def _answer(self, pending: _Pending, line: str) -> bool:
         """Take `line` for the pending command if it can be part of its answer (rule 3)."""
         if pending.expect_body:
-            pending.lines.append(line)
-            pending.expect_body = False
-            return True
+            if pending.expect_body == "text" or L.is_hex(line):
+                pending.lines.append(line)
+                pending.expect_body = None
+                return True
+            if not L.is_final(line):
+                return False        # rule 3: not the PDU (a URC inside the listing): routed as itself
+            pending.expect_body = None
         if line.strip().upper() == pending.command.strip().upper() or line == pending.payload:
             if not self.echo_seen and self.on_echo:
                 self.on_echo()
@@ -246,8 +250,9 @@ class AtEngine:
         if prefix and prefix.upper() in pending.prefixes:
             pending.lines.append(line)
             pending.seen_answer = True
-            pending.expect_body = L.needs_body(line)
-            if not pending.expect_body:
+            if L.needs_body(line):
+                pending.expect_body = "pdu" if L.body_is_pdu(line) else "text"
+            else:
                 pending.answered.set()
             return True
         if L.is_final(line):

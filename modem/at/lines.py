@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from modem.at import codes
 from modem.errors import CmeError, CmsError, CommandError, CommandNotSupported
 
 # Final result codes (V.250 §5.7, TS 27.007 §9.2, TS 27.005 §3.2.5) in every form seen:
@@ -42,9 +43,10 @@ def error_for(command: str, line: str) -> CommandError | None:
         return CommandNotSupported(command, line) if line in ("ERROR", "COMMAND NOT SUPPORT") \
             else CommandError(command, line)
     kind, detail = match.group(1), match.group(2).strip()
-    code = int(detail) if detail.isdigit() else None
     cls = CmeError if kind == "CME" else CmsError
-    return cls(command, line, code, None if code is not None else detail)
+    if detail.isdigit():
+        return cls(command, line, int(detail), None)
+    return cls(command, line, codes.code_for(kind, detail), detail)     # AT+CMEE=2: the text
 
 
 def is_unsolicited(line: str) -> bool:
@@ -60,6 +62,15 @@ def needs_body(header: str) -> bool:
     if header.startswith(("+CMGL:", "+CMGR:")):
         return not _STATUS_REPORT_HEADER.match(header)
     return False
+
+
+_PDU_LISTING_HEADER = re.compile(r"^(\+CMGL:\s*\d+\s*,|\+CMGR:)\s*\d+\s*,")     # <index>, for +CMGL
+
+
+def body_is_pdu(header: str) -> bool:
+    """True when the line after `header` must be a PDU: +CMGL/+CMGR in PDU mode give <stat> as a
+    number (TS 27.005 §3.4.2, §4.1), text mode as a quoted string."""
+    return bool(_PDU_LISTING_HEADER.match(header))
 
 
 def is_hex(line: str) -> bool:

@@ -29,13 +29,23 @@ class Command:
         args = self.args
         return args[index] if index < len(args) and args[index] != "" else default
 
-    def int_arg(self, index: int, default: int | None = None) -> int | None:
+    def int_arg(self, index: int, default: int | None = None, *, allowed: range | None = None) -> int | None:
+        """Argument `index` as a number (`default` when omitted). BadArgument when it is not a
+        number, or not in `allowed`."""
         value = self.arg(index)
-        return int(value) if value else default
+        if not value:
+            return default
+        if not value.isdigit() or (allowed is not None and int(value) not in allowed):
+            raise BadArgument(f"{self.name} argument {index + 1}: {value!r}")
+        return int(value)
 
 
 class CommandLineError(ValueError):
     """A line that starts with AT but cannot be parsed."""
+
+
+class BadArgument(ValueError):
+    """A command with a parameter it cannot take (answered +CME ERROR: 50, incorrect parameters)."""
 
 
 def split_args(text: str) -> list[str]:

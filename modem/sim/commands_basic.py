@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import time
 
-from modem.sim.commandline import ACTION, READ, SET, TEST, Command
+from modem.sim.commandline import ACTION, READ, SET, TEST, BadArgument, Command
 from modem.sim.results import ModemError, Unsupported, cme, cms
 from modem.sim.state import FinalResult, Settings
 
@@ -46,11 +46,18 @@ class BasicCommands:
             raise cms(305) from None
 
     # -- V.250 -------------------------------------------------------------------------------------
+    @staticmethod
+    def _switch(cmd: Command) -> bool:
+        """E<n>, V<n>: 0 (or omitted, V.250 §5.3.1) or 1; anything else is an error."""
+        if cmd.raw_args not in ("", "0", "1"):
+            raise BadArgument(f"{cmd.name}{cmd.raw_args}")
+        return cmd.raw_args == "1"
+
     def at_e(self, cmd: Command):
-        self.settings.echo = cmd.raw_args != "0"
+        self.settings.echo = self._switch(cmd)
 
     def at_v(self, cmd: Command):
-        self.settings.verbose = cmd.raw_args != "0"
+        self.settings.verbose = self._switch(cmd)
 
     def at_q(self, cmd: Command):
         if cmd.raw_args not in ("", "0"):
@@ -72,7 +79,7 @@ class BasicCommands:
     at_and_c = at_and_d = at_and_k = at_x = at_l = at_m = at_and_w
 
     def at_s(self, cmd: Command):
-        return [f"{int(cmd.raw_args or 0):03d}"] if cmd.form == READ else None
+        return ["000"] if cmd.form == READ else None
 
     def at_h(self, cmd: Command):
         """Hang up: there is never a call in progress to end (RING only announces)."""

@@ -164,7 +164,7 @@ class SmsCommands:
             return [f"+CMGD: ({used}),(0-4)"]
         self.require_sim("CMS")
         storage = self.storages.read_storage
-        flag = cmd.int_arg(1, 0)
+        flag = cmd.int_arg(1, 0, allowed=range(5))
         if flag:
             storage.delete_by_flag(flag)
         else:

@@ -20,7 +20,7 @@ from modem.sim.commands_sms import SmsCommands
 from modem.sim.network import Network
 from modem.sim.profiles import GENERIC, Profile
 from modem.sim.pty_port import PortClosed, PtyPort
-from modem.sim.results import ModemError, Unsupported, error_line
+from modem.sim.results import ModemError, Unsupported, cme, error_line
 from modem.sim.state import Faults, FinalResult, Settings, TextEntry
 from modem.sim.storage import Storages
 from modem.sim.subscribers import SimCard
@@ -103,7 +103,11 @@ class SimModem(BasicCommands, NetworkCommands, SmsCommands):
                 continue
             if data:
                 log.log(TRACE, "%s <- %r", self.name, data)
-                self.feed(data)
+                try:
+                    self.feed(data)
+                except Exception:           # a bug of ours: a modem answers ERROR, it does not die
+                    log.exception("%s: failed on %r", self.name, data)
+                    self.port.write(b"\r\nERROR\r\n")
 
     # -- faults -------------------------------------------------------------------------------
     def unplug(self, for_seconds: float | None = None) -> None:
@@ -220,6 +224,9 @@ class SimModem(BasicCommands, NetworkCommands, SmsCommands):
                 return self._respond(lines, error_line(error, self.settings.cmee))
             except Unsupported:
                 return self._respond(lines, self._unknown_reply())
+            except commandline.BadArgument as error:       # TS 27.007 §9.2.1: 50 incorrect parameters
+                log.warning("%s: %s", self.name, error)
+                return self._respond(lines, error_line(cme(50), self.settings.cmee))
             if isinstance(result, TextEntry):
                 self._respond(lines, None)
                 return self._start_entry(result)

@@ -95,6 +95,19 @@ def test_two_cmti_in_one_burst(pair, simulator):
     assert [device.read("SM", i).message.text for i in indexes] == ["一通目", "二通目"]
 
 
+@pytest.mark.parametrize("listing", ["list_stored", "read"])
+def test_cmti_inside_a_listing_is_not_lost(pair, simulator, listing):
+    """A +CMTI the modem puts between a +CMGL/+CMGR header and its PDU: the stored message still
+    reads whole, and the notification still arrives."""
+    sim_modem, device = pair
+    index = sim_modem.storages.receive_storage.store(StoredMessage(
+        pdu.encode_deliver(CUSTOMER, "保存済み", simulator.network.now())[0].hex, REC_UNREAD, 20))
+    sim_modem.faults.in_response.append('+CMTI: "SM",7')
+    found = device.list_stored("SM") if listing == "list_stored" else [device.read("SM", index)]
+    assert [(m.index, m.message.text if m.message else m.error) for m in found] == [(index, "保存済み")]
+    assert next_event(device, events.SmsStored).index == 7
+
+
 def test_cds_header_and_pdu_50_ms_apart(pair):
     sim_modem, device = pair
     device.at("AT+CNMI=2,1,0,1,0")
@@ -154,11 +167,12 @@ def test_errors_in_every_form_are_typed(pair, simulator, cmee):
     device.at(f"AT+CMEE={cmee}")
     with pytest.raises(CmeError) as cme:
         device.at("AT+CFUN=9")
-    assert (cme.value.code, cme.value.text) == ((50, None) if cmee == 1 else (None, "incorrect parameters"))
+    assert (cme.value.code, cme.value.text) == ((50, None) if cmee == 1 else (50, "incorrect parameters"))
     simulator.add_handset("+819000000000", unknown=True)
     with pytest.raises(SendFailed) as failed:
         device.send("+819000000000", "x")
-    assert isinstance(failed.value.cause, CmsError) and failed.value.permanent is (cmee == 1)
+    assert isinstance(failed.value.cause, CmsError) and failed.value.cause.code == 1
+    assert failed.value.permanent                       # "Unassigned (unallocated) number" too
     sim_modem.set_coverage(False)
     with pytest.raises(SendFailed) as failed:
         device.send(CUSTOMER, "x")

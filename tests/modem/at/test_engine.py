@@ -42,6 +42,25 @@ def test_answer_lines_and_final(seed):
 
 
 @pytest.mark.parametrize("seed", range(5))
+@pytest.mark.parametrize("command, header", [("AT+CMGL=4", "+CMGL: 1,0,,24"), ("AT+CMGR=1", "+CMGR: 0,,24")])
+def test_notification_between_a_listing_header_and_its_pdu_goes_to_the_queue(seed, command, header):
+    """Rule 3 inside a PDU-mode listing: the line after the header is its PDU only if it is hex."""
+    body = "0791180945237163040C9118091523473400004250113141506906C8329BFD0601"
+    answer = f'\r\n{header}\r\n+CMTI: "SM",7\r\n{body}\r\n\r\nOK\r\n'.encode()
+    link = Link({command: answer}, seed)
+    assert link.engine.command(command) == [header, body]
+    assert link.engine.notifications.get_nowait().line == '+CMTI: "SM",7'
+
+
+def test_text_mode_listing_body_may_read_like_anything():
+    """Text mode: the line after the header is the message, whatever it says."""
+    header = '+CMGR: "REC READ","+819012345678",,"26/12/04,10:00:00+36"'
+    link = Link({"AT+CMGR=1": f'\r\n{header}\r\n+CMTI: "SM",7\r\n\r\nOK\r\n'.encode()})
+    assert link.engine.command("AT+CMGR=1") == [header, '+CMTI: "SM",7']
+    assert link.engine.notifications.empty()
+
+
+@pytest.mark.parametrize("seed", range(5))
 def test_notification_inside_a_response_goes_to_the_queue(seed):
     link = Link({"AT+CSQ": b'\r\n+CSQ: 18,99\r\n\r\n+CMTI: "SM",3\r\n\r\nOK\r\n'}, seed)
     assert link.engine.command("AT+CSQ") == ["+CSQ: 18,99"]

@@ -51,6 +51,16 @@ def test_unknown_commands_answer_error(client):
         assert client.lines(command) == ["ERROR"], command
 
 
+@pytest.mark.parametrize("command", ["AT+CMEE=x", "AT+CNMI=a,1", "AT+CFUN=x", "AT+CMGD=1,5", "AT+CMGD=1,x",
+                                     "AT+COPS=3,x", "AT+CMGF=2x", "AT+CREG=-1", "ATE5", "ATV2"])
+def test_bad_parameters_are_refused_and_the_modem_keeps_answering(client, command):
+    """TS 27.007 §9.2.1: 50 "incorrect parameters"; plain ERROR before AT+CMEE=1."""
+    assert client.lines(command) == ["ERROR"]
+    client.ok("AT+CMEE=1")
+    assert client.lines(command) == ["+CME ERROR: 50"]
+    assert client.ok("AT") == []
+
+
 def test_chained_commands_answer_once(client):
     assert client.raw("AT+CMEE=1;+CREG=2") == b"\r\nOK\r\n"             # smstools sends this
     assert client.raw("AT+CMEE?;+CREG?") == (

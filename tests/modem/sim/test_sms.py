@@ -1,6 +1,8 @@
 """Sending, receiving, storages and reports through a simulated modem, on a real pty."""
 import time
 
+import pytest
+
 from modem import pdu
 from tests.modem.sim.conftest import wait_for
 
@@ -111,6 +113,25 @@ def test_text_mode_listing(client, simulator, modem):
     client.ok('AT+CSCS="UCS2"')
     header, body = client.ok("AT+CMGR=1")
     assert header.startswith('+CMGR: "REC READ","002B0038') and body == "Paid today".encode("utf-16-be").hex().upper()
+
+
+@pytest.mark.parametrize("mode, stats", [
+    ("0", {"0": [2], "1": [1], "2": [], "3": [], "4": [1, 2]}),
+    ("1", {'"REC UNREAD"': [2], '"REC READ"': [1], '"STO UNSENT"': [], '"STO SENT"': [], '"ALL"': [1, 2]})])
+def test_every_listing_filter(client, simulator, modem, mode, stats):
+    """TS 27.005 §3.4.2 / §4.1: each <stat> lists only its messages; listing marks unread ones read,
+    so each filter is asked of a fresh pair (one read, one unread)."""
+    client.ok(f"AT+CNMI=2,1,0,2,0;+CMGF={mode}")
+    for stat, indexes in stats.items():
+        client.ok("AT+CMGD=1,4")
+        for text in ("一通目", "二通目"):
+            simulator.send_sms(CUSTOMER, modem.sim.number, text)
+            client.read_until(lambda b: b"+CMTI" in b)
+        client.ok("AT+CMGR=1")                                          # the first one is read
+        listed = [int(line.split(":")[1].split(",")[0]) for line in client.ok(f"AT+CMGL={stat}")
+                  if line.startswith("+CMGL:")]
+        assert listed == indexes, stat
+    assert client.lines("AT+CMGL=5") == ["ERROR"] and client.lines('AT+CMGL="NEW"' if mode == "1" else "AT+CMGL=x") == ["ERROR"]
 
 
 def test_direct_delivery_with_cmt(client, simulator, modem):
