@@ -236,6 +236,21 @@ EN = {
     "役割": "Role", "作成日": "Created", "ユーザーを追加": "Add a user",
     "パスワード（10文字以上）": "Password (10 characters or more)",
     "ユーザー「{name}」を追加しました": "User “{name}” added",
+    # audit actions and actors (web/filters.py ACTION, ACTOR)
+    "action|入金済にした": "Marked paid", "action|確認中にした": "Marked disputed", "action|未入金に戻した": "Reopened",
+    "action|請求書を編集": "Invoice edited", "action|請求書を書き出し": "Invoices exported", "action|配信停止にした": "Opted out",
+    "action|配信を再開": "Opted in again", "action|文面を作成": "Template created", "action|文面を編集": "Template edited",
+    "action|督促の予定を編集": "Reminder plan edited", "action|一斉送信を開始": "Campaign started",
+    "action|一斉送信の承認を依頼": "Campaign approval asked", "action|一斉送信を承認": "Campaign approved",
+    "action|一斉送信を却下": "Campaign rejected", "action|送信を取消": "Message cancelled",
+    "action|再送": "Message retried", "action|要確認を送信済と判断": "Unsure message taken as sent",
+    "action|要確認を再送": "Unsure message resent", "action|返信を送信": "Reply sent",
+    "action|返信の担当を決定": "Conversation assigned", "action|対応済にした": "Marked handled",
+    "action|未対応に戻した": "Marked waiting", "action|返信で配信停止": "Opted out by reply",
+    "action|返信で入金連絡": "Paid, says a reply", "action|送信失敗": "Send failed",
+    "action|モデムの試験送信": "Modem test send", "action|担当者を追加": "Staff added", "action|担当者を編集": "Staff edited",
+    "action|担当者を削除": "Staff removed", "action|ユーザーを追加": "User added", "action|設定を変更": "Settings changed",
+    "action|バックアップをダウンロード": "Backup downloaded", "action|ログイン": "Logged in", "action|ログアウト": "Logged out", "装置": "The box", "初期設定": "Setup",
 }
 CATALOGUES = {"en": EN}
 

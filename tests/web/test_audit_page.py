@@ -1,5 +1,11 @@
 """The audit page: who did what and when; admins list and add users, others cannot."""
+import re
+from pathlib import Path
+
 from tests.web.conftest import ADMIN, logged_in
+from web.filters import ACTION
+
+ROOT = Path(__file__).resolve().parents[2]
 
 NEW_PASSWORD = "ten chars or more"
 
@@ -9,9 +15,9 @@ def test_log_shows_who_what_when_and_filters_by_actor(client, services):
     services.audit("suzuki", "invoice.paid", "INV-1")
     services.audit("tanaka", "outbox.cancel", "#3")
     page = client.get("/audit/").get_data(as_text=True)
-    assert "suzuki" in page and "invoice.paid" in page and "INV-1" in page and "12月7日 10:00" in page
+    assert "suzuki" in page and "入金済にした" in page and "INV-1" in page and "12月7日 10:00" in page
     only = client.get("/audit/?actor=tanaka").get_data(as_text=True).split("<table")[1]
-    assert "outbox.cancel" in only and "invoice.paid" not in only
+    assert "送信を取消" in only and "入金済にした" not in only
     assert 'id="users"' not in page and "user-form" not in page       # users are for admins
 
 
@@ -94,3 +100,33 @@ def test_every_post_form_on_these_pages_carries_a_csrf_token(client, services):
         page = client.get(path).get_data(as_text=True)
         forms = page.split('<form method="post"')[1:]
         assert forms and all('name="csrf_token" value="' in form.split("</form>")[0] for form in forms), path
+
+
+def test_actions_and_the_box_itself_read_as_words_staff_use(client, services):
+    logged_in(client, services, role="viewer")
+    services.audit("system", "reply.opt-out", "12")
+    services.audit("suzuki", "something.new", "x")
+    rows = client.get("/audit/").get_data(as_text=True).split("<tbody>")[1]
+    assert "返信で配信停止" in rows and "装置" in rows and "reply.opt-out</td>" not in rows
+    assert "something.new" in rows                              # an action without a label shows its code
+
+
+def _written_actions() -> set[str]:
+    """Every audit action code the code writes: literals passed to audit(...) or INSERT INTO audit,
+    and the f-string families expanded by hand below."""
+    found = set()
+    for path in list((ROOT / "appliance").rglob("*.py")) + list((ROOT / "web").rglob("*.py")):
+        source = path.read_text(encoding="utf-8")
+        found |= set(re.findall(r'audit\(\s*(?:[\w.]+,\s*)?"([a-z_.-]+)"', source))
+        found |= set(re.findall(r'audit\("[a-z_.-]+" if .+? else "([a-z_.-]+)"', source))
+        found |= set(re.findall(r'\(iso\(now\), [^,]+, "([a-z_]+\.[a-z_.-]+)"', source))
+        found |= set(re.findall(r'action = "([a-z_]+\.[a-z_.-]+)"', source))
+    return found
+
+
+def test_every_action_the_code_writes_has_a_label():
+    written = _written_actions()
+    assert {"invoice.paid", "send.failed", "staff.add", "user.add", "backup.download"} <= written   # the scan works
+    families = {"campaign.approve", "campaign.reject", "outbox.uncertain.sent", "outbox.uncertain.resend",
+                "reply.opt-out", "reply.paid"}
+    assert not sorted((written | families) - set(ACTION))

@@ -224,7 +224,8 @@ def test_every_message_id_has_an_english_entry():
     assert len(ids) > 250 and "請求書と取引先" in ids and "button|取消" in ids     # the scan finds them
     # ids that reach _() through a variable: the menu, statuses, roles, kinds, rules, field names
     ids |= set(filters.STATUS.values()) | set(filters.ROLE.values()) | set(filters.RULE.values())
-    ids |= {f"kind|{name}" for name in filters.KIND.values()}
+    ids |= {f"kind|{name}" for name in filters.KIND.values()} | set(filters.ACTOR.values())
+    ids |= {f"action|{name}" for name in filters.ACTION.values()}
     ids |= set(templates_area.FIELD_HELP.values()) | set(LABELS.values()) | {"行"}
     base = (WEB / "templates" / "base.html").read_text(encoding="utf-8")
     ids |= set(re.findall(r"\('[\w.]+\.index','([^']+)'\)", base))
