@@ -122,24 +122,56 @@ def stable_name(path: str, folders: tuple[str, ...] = STABLE_FOLDERS) -> str | N
 
 
 def opened_by(path: str) -> int | None:
-    """The id of another process that has `path` open, as far as /proc lets us see (our own
-    processes and, for root, all)."""
+    """The id of another process that talks on `path`, as far as /proc lets us see (our own
+    processes and, for root, all).
+
+    A pseudo-terminal's own end does not count: the process holding its master (the simulator,
+    which also keeps the slave open once so the device stays up) is the modem, not a client. It
+    counts only when it has the slave open more than once (a client of its own, as in the demo)."""
     target = os.path.realpath(path)
+    pty_index = _pty_index(target)
     me = os.getpid()
     for pid in filter(str.isdigit, os.listdir("/proc")):
         if int(pid) == me:
             continue
+        fds = _open_files(int(pid))
+        opened = sum(1 for name in fds.values() if name == target)
+        if opened and (pty_index is None or opened > _masters_of(int(pid), fds, pty_index)):
+            return int(pid)
+    return None
+
+
+def _open_files(pid: int) -> dict[str, str]:
+    """fd -> what it refers to, for the fds of `pid` we may read."""
+    try:
+        fds = os.listdir(f"/proc/{pid}/fd")
+    except OSError:
+        return {}
+    found = {}
+    for fd in fds:
         try:
-            fds = os.listdir(f"/proc/{pid}/fd")
+            found[fd] = os.readlink(f"/proc/{pid}/fd/{fd}")
         except OSError:
             continue
-        for fd in fds:
+    return found
+
+
+def _pty_index(path: str) -> int | None:
+    match = re.fullmatch(r"/dev/pts/(\d+)", path)
+    return int(match.group(1)) if match else None
+
+
+def _masters_of(pid: int, fds: dict[str, str], index: int) -> int:
+    """1 when `pid` holds the master of pseudo-terminal `index` (its fdinfo names the tty-index)."""
+    for fd, name in fds.items():
+        if name in ("/dev/ptmx", "/dev/pts/ptmx"):
             try:
-                if os.readlink(f"/proc/{pid}/fd/{fd}") == target:
-                    return int(pid)
+                with open(f"/proc/{pid}/fdinfo/{fd}") as info:
+                    if f"tty-index:\t{index}\n" in info.read():
+                        return 1
             except OSError:
                 continue
-    return None
+    return 0
 
 
 def config_snippet(ports: list[Port]) -> str:
