@@ -68,6 +68,7 @@ class AtEngine:
         self.on_echo: Callable[[], None] | None = None     # echo came back (the modem restarted?)
         self.notifications: queue.Queue[Notification] = queue.Queue()
         self.timeout, self.name = timeout, name
+        self.final_grace = FINAL_GRACE
         self.echo_seen = False
         self._framer = LineFramer()
         self._pending: _Pending | None = None
@@ -156,13 +157,19 @@ class AtEngine:
                 self._pending = None                      # ... and always removed
 
     def _wait(self, pending: _Pending, timeout: float) -> bool:
+        """Whether the command completed. A command completed by its answer line alone (no final
+        result within the grace) may still get its final late: resynchronise before the next
+        one, as after a timeout (rule 6)."""
         if not pending.final_optional:
             return pending.done.wait(timeout)
         if not pending.answered.wait(timeout):
             return False
-        if not pending.done.wait(FINAL_GRACE):
+        if not pending.done.wait(self.final_grace):
             with self._state_lock:
-                pending.final = pending.final or "OK"
+                if not pending.done.is_set():
+                    pending.final = "OK"
+                    pending.done.set()
+                    self._timed_out(pending.command)
         return True
 
     def _send_payload(self, pending: _Pending, payload: str, timeout: float) -> None:
@@ -230,6 +237,8 @@ class AtEngine:
 
     def _answer(self, pending: _Pending, line: str) -> bool:
         """Take `line` for the pending command if it can be part of its answer (rule 3)."""
+        if pending.done.is_set():
+            return False            # complete: nothing after its final result belongs to it
         if pending.expect_body:
             if pending.expect_body == "text" or L.is_hex(line):
                 pending.lines.append(line)

@@ -15,6 +15,7 @@ class Link:
         self.script, self.random = script, random.Random(seed)
         self.engine = AtEngine(self.write, timeout=0.5)
         self.written: list[bytes] = []
+        self.late = b""             # a late answer the modem sends just before its next answer
         self._line = b""
 
     def write(self, data: bytes) -> None:
@@ -26,7 +27,8 @@ class Link:
             command = command[command.find("AT"):] if "AT" in command else command.lstrip("\x1b")
             answer = self.script.get(command)
             if answer is not None:
-                self.feed(answer)
+                late, self.late = self.late, b""
+                self.feed(late + answer)
 
     def feed(self, data: bytes) -> None:
         while data:
@@ -171,3 +173,16 @@ def test_connection_lost_wakes_the_caller():
 def test_wavecom_answer_without_final():
     link = Link({"AT+CPIN?": b"\r\n+CPIN: READY\r\n"})
     assert link.engine.command("AT+CPIN?", final_optional=True) == ["+CPIN: READY"]
+
+
+def test_final_result_later_than_the_grace_never_reaches_the_next_command():
+    """Rule 6 for answers without a final result: an OK coming after the grace belongs to the
+    command that ended without it; the next command still gets its own error."""
+    link = Link({"AT+CPIN?": b"\r\n+CPIN: READY\r\n", "AT+CSQ": b"\r\n+CSQ: 18,99\r\n\r\nOK\r\n",
+                 'AT+CPMS="XX"': b"\r\n+CMS ERROR: 302\r\n"})
+    link.engine.final_grace = 0.01
+    assert link.engine.command("AT+CPIN?", final_optional=True) == ["+CPIN: READY"]
+    link.late = b"\r\nOK\r\n"                       # the +CPIN?'s OK, after the grace
+    with pytest.raises(CmsError) as refused:
+        link.engine.command('AT+CPMS="XX"')
+    assert refused.value.code == 302
