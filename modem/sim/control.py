@@ -14,6 +14,8 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.request import Request, urlopen
 
+from modem.sim.control_requests import FAULT_FIELDS, HANDSET, NEEDS_PLUG, SMS, BadRequest, check, \
+    check_fault, parse_body
 from modem.sim.modem import SimModem
 from modem.sim.simulator import Simulator
 
@@ -25,12 +27,13 @@ def _inject(modem: SimModem, line: str, where: str = "response") -> None:
     target.append(line)
 
 
-# kind -> (callable(modem, **args)), the faults a test or an operator can trigger.
+# kind -> callable(modem, **args), the faults a test or an operator can trigger; their arguments
+# are checked by control_requests.FAULT_FIELDS first.
 FAULTS = {
     "unplug": lambda m, seconds=None: m.unplug(seconds),
     "replug": lambda m: m.replug(),
     "reboot": lambda m: m.reboot(),
-    "garbage": lambda m, hex=None: m.send_garbage(bytes.fromhex(hex) if hex else None),
+    "garbage": lambda m, hex=None: m.send_garbage(hex),
     "stall_prompt": lambda m: setattr(m.faults, "stall_prompt", True),
     "storage_full": lambda m, full=True: m.set_storage_full(full),
     "sim_busy": lambda m, seconds=10.0: m.set_sim_busy(seconds),
@@ -80,35 +83,63 @@ class _Handler(BaseHTTPRequestHandler):
         log.debug("control: " + fmt, *args)
 
     def do_GET(self):
-        sim = self.simulator
-        if self.path == "/modems":
-            return self._reply(200, [modem_status(m) for m in sim.modems])
-        if self.path == "/handsets":
-            return self._reply(200, [h.as_dict() for h in sim.network.handsets.values()])
-        self._reply(404, {"error": f"no such resource {self.path}"})
+        self._answer(self._get)
 
     def do_POST(self):
-        try:
-            body = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)) or b"{}")
-            result = self._post(self.path.strip("/").split("/"), body)
-        except (KeyError, ValueError, TypeError) as exc:
-            return self._reply(400, {"error": str(exc)})
-        self._reply(200, result)
+        self._answer(self._post)
 
-    def _post(self, parts: list[str], body: dict):
+    def do_PUT(self):
+        self._answer(None)
+
+    do_DELETE = do_PATCH = do_PUT
+
+    def _answer(self, handler) -> None:
+        """Run `handler`; whatever goes wrong is answered in JSON, never a dropped connection."""
+        try:
+            if handler is None:
+                raise BadRequest(f"{self.command} is not supported; use GET or POST", 405)
+            return self._reply(200, handler(self.path.split("?")[0].strip("/").split("/")))
+        except BadRequest as exc:
+            return self._reply(exc.status, {"error": str(exc)})
+        except LookupError as exc:
+            return self._reply(404, {"error": exc.args[0] if exc.args else str(exc)})
+        except Exception as exc:     # a bug of ours: say so, keep serving
+            log.exception("control: %s %s failed", self.command, self.path)
+            return self._reply(500, {"error": f"the simulator failed: {exc!r}"})
+
+    def _get(self, parts: list[str]):
         sim = self.simulator
-        if parts == ["sms"]:
-            return {"parts": sim.send_sms(body["from"], str(body["to"]), body["text"])}
+        if parts == ["modems"]:
+            return [modem_status(m) for m in sim.modems]
         if parts == ["handsets"]:
-            return sim.add_handset(**body).as_dict()
+            return [h.as_dict() for h in sim.network.handsets.values()]
+        raise _no_such(parts, "GET")
+
+    def _post(self, parts: list[str]):
+        sim = self.simulator
+        body = parse_body(self._read_body())
+        if parts == ["sms"]:
+            args = check(body, SMS, "/sms")
+            try:
+                return {"parts": sim.send_sms(args["from"], args["to"], args["text"])}
+            except ValueError as exc:       # no SIM has that number
+                raise BadRequest(str(exc), 404) from None
+        if parts == ["handsets"]:
+            return sim.add_handset(**check(body, HANDSET, "/handsets")).as_dict()
         if len(parts) == 3 and parts[0] == "modems" and parts[2] == "fault":
             modem = sim.modem(parts[1])
-            kind = body.pop("kind")
-            if kind not in FAULTS:
-                raise ValueError(f"unknown fault {kind!r}; known: {', '.join(FAULTS)}")
-            FAULTS[kind](modem, **body)
+            kind, args = check_fault(body)
+            if kind in NEEDS_PLUG and not modem.port.is_open:
+                raise BadRequest(f"{modem.name} is unplugged; replug it before {kind!r}", 409)
+            FAULTS[kind](modem, **args)
             return modem_status(modem)
-        raise KeyError(f"no such resource /{'/'.join(parts)}")
+        raise _no_such(parts, "POST")
+
+    def _read_body(self) -> bytes:
+        length = self.headers.get("Content-Length") or "0"
+        if not length.isdigit():
+            raise BadRequest(f"Content-Length {length!r} is not a number of bytes")
+        return self.rfile.read(int(length))
 
     def _reply(self, status: int, payload) -> None:
         data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
@@ -117,6 +148,13 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)
+
+
+def _no_such(parts: list[str], method: str) -> BadRequest:
+    path = "/" + "/".join(parts)
+    if path in ("/modems", "/handsets", "/sms") or (len(parts) == 3 and parts[2] == "fault"):
+        return BadRequest(f"{method} is not supported on {path}", 405)
+    return BadRequest(f"no such resource {path}", 404)
 
 
 def call(url: str, path: str, payload: dict | None = None):

@@ -63,11 +63,14 @@ class Simulator:
     def modem(self, key: int | str) -> SimModem:
         """A modem by position, name ("modem0"), SIM number or device path."""
         if isinstance(key, int) or (isinstance(key, str) and key.isdigit()):
-            return self.modems[int(key)]
-        for modem in self.modems:
-            if key in (modem.name, modem.sim.number, modem.path, modem.port.path):
-                return modem
-        raise KeyError(f"no simulated modem {key!r}")
+            if 0 <= int(key) < len(self.modems):
+                return self.modems[int(key)]
+        else:
+            for modem in self.modems:
+                if key in (modem.name, modem.sim.number, modem.path, modem.port.path):
+                    return modem
+        known = ", ".join(f"{i} ({m.name})" for i, m in enumerate(self.modems)) or "none"
+        raise KeyError(f"no simulated modem {key!r}; there are: {known}")
 
     def send_sms(self, sender: str, to: str, text: str) -> int:
         """A phone sends `text` to a modem's SIM (`to`: number, name or index); returns parts."""
