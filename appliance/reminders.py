@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
 from appliance.clock import iso
+from appliance.customers import OPTED_OUT_PHONES
 from appliance.db import Database
 from appliance.outbox import Outbox
 from appliance.schedule import SendingRules, local_day, next_allowed, step_time
@@ -55,14 +56,14 @@ def tick(db: Database, outbox: Outbox, now: datetime, rules: SendingRules, *, co
     queued_before = {row[0] for row in db.query(
         "SELECT o.idempotency_key FROM outbox o JOIN invoices i ON i.id = o.invoice_id"
         " WHERE o.kind = 'reminder' AND i.status = 'open'")}
-    slots = _CustomerDays(db, now, rules, per_customer_per_day)
+    slots = _HandsetDays(db, now, rules, per_customer_per_day)
     latest: dict[tuple, dict | None] = {}          # (plan, due date) -> its latest due step
     pending = []
     for invoice in db.query(
             "SELECT i.id, i.number, i.amount, i.due_date, i.plan_id, c.id AS customer_id, c.name, c.phone"
             " FROM invoices i JOIN customers c ON c.id = i.customer_id"
             " WHERE i.status = 'open' AND i.reminders_paused = 0 AND c.opted_out = 0"
-            " AND c.sms_capable = 1 AND c.phone IS NOT NULL"):
+            f" AND c.sms_capable = 1 AND c.phone IS NOT NULL AND c.phone NOT IN ({OPTED_OUT_PHONES})"):
         plan = invoice["plan_id"] if invoice["plan_id"] in plans else None
         if (plan, invoice["due_date"]) not in latest:
             latest[plan, invoice["due_date"]] = _latest_due_step(
@@ -77,7 +78,7 @@ def tick(db: Database, outbox: Outbox, now: datetime, rules: SendingRules, *, co
                              invoice["number"])
         pending.append(dict(key=key, kind="reminder", recipient=invoice["phone"],
                             body=render(step["body"], facts, company=company, contact_phone=contact_phone),
-                            not_before=slots.take(invoice["customer_id"]),
+                            not_before=slots.take(invoice["phone"]),
                             customer_id=invoice["customer_id"], invoice_id=invoice["id"]))
     queued = sum(outbox.enqueue_many(pending[start:start + CHUNK], now) for start in range(0, len(pending), CHUNK))
     if queued and outbox.on_queued:
@@ -102,21 +103,22 @@ def _latest_due_step(steps, due: date, now: datetime, rules: SendingRules):
     return latest
 
 
-class _CustomerDays:
-    """At most `limit` reminders per customer per local day: a customer's next free moment."""
+class _HandsetDays:
+    """At most `limit` reminders per phone per local day -- per handset, so customer records
+    sharing a number share the limit: a phone's next free moment."""
 
     def __init__(self, db: Database, now: datetime, rules: SendingRules, limit: int):
         self.rules, self.limit = rules, limit
         self.first = next_allowed(now, rules)
         start = datetime.combine(local_day(self.first, rules), time(0), tzinfo=rules.zone)
-        self.days: dict[int, Counter] = defaultdict(Counter)
-        for customer_id, not_before in db.query(
-                "SELECT customer_id, not_before FROM outbox WHERE kind = 'reminder' AND status != 'cancelled'"
+        self.days: dict[str, Counter] = defaultdict(Counter)
+        for phone, not_before in db.query(
+                "SELECT recipient, not_before FROM outbox WHERE kind = 'reminder' AND status != 'cancelled'"
                 " AND not_before >= ?", (iso(start),)):
-            self.days[customer_id][local_day(datetime.fromisoformat(not_before), rules)] += 1
+            self.days[phone][local_day(datetime.fromisoformat(not_before), rules)] += 1
 
-    def take(self, customer_id: int) -> datetime:
-        days, moment = self.days[customer_id], self.first
+    def take(self, phone: str) -> datetime:
+        days, moment = self.days[phone], self.first
         while days[local_day(moment, self.rules)] >= self.limit:
             following = local_day(moment, self.rules) + timedelta(days=1)
             moment = next_allowed(datetime.combine(following, time(0), tzinfo=self.rules.zone), self.rules)

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from appliance.clock import iso
 from appliance.db import Database
 from appliance.outbox import Outbox
-from appliance import webhook
+from appliance import customers, webhook
 from appliance.phones import e164
 from modem import pdu
 
@@ -117,7 +117,7 @@ class Inbox:
             "INSERT INTO inbox (conversation_id, sender, sim_id, text, kind, rule, received_at)"
             " VALUES (?,?,?,?,?,?,?)", (conversation_id, phone, sim_id, text, kind, rule, iso(now))).lastrowid
         if rule:
-            self._apply_rule(conn, rule, customer["id"], now)
+            self._apply_rule(conn, rule, phone, now)
         received = Received(inbox_id, phone, text, rule, conversation_id)
         received.forwards = self._forward(conn, received, customer, now)
         return received
@@ -142,15 +142,15 @@ class Inbox:
                      (phone, customer["id"] if customer else None, sim_id, iso(now)))
         return conn.execute("SELECT id FROM conversations WHERE phone=?", (phone,)).fetchone()[0]
 
-    def _apply_rule(self, conn, rule: str, customer_id: int, now: datetime) -> None:
+    def _apply_rule(self, conn, rule: str, phone: str, now: datetime) -> None:
+        """The rule covers the handset: every customer record on `phone` (appliance.customers)."""
         if rule == "opt-out":
-            conn.execute("UPDATE customers SET opted_out=1, updated_at=? WHERE id=?", (iso(now), customer_id))
+            customers.set_opted_out(conn, self.outbox, phone, True, now)
         else:  # "paid": reminders wait until staff confirm
-            conn.execute("UPDATE invoices SET reminders_paused=1, updated_at=? WHERE customer_id=? AND status='open'",
-                         (iso(now), customer_id))
+            customers.pause_reminders(conn, self.outbox, phone, now)
         conn.execute("INSERT INTO audit (at, actor, action, detail) VALUES (?,?,?,?)",
-                     (iso(now), "system", f"reply.{rule}", str(customer_id)))
-        self.outbox.cancel(now, customer_id=customer_id)
+                     (iso(now), "system", f"reply.{rule}",
+                      f"{phone}: " + ",".join(map(str, customers.on_handset(conn, phone)))))
 
     def _staff_answer(self, conn, staff, code: int, text: str, phone: str, original: str, now: datetime) -> Received:
         conversation = conn.execute("SELECT * FROM conversations WHERE id=?", (code,)).fetchone()

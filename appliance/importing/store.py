@@ -12,6 +12,7 @@ import json
 import sqlite3
 
 from appliance.clock import Clock, iso
+from appliance.customers import is_opted_out
 from appliance.importing.fields import name_key
 from appliance.importing.report import ImportReport, InvoiceRow, RowError
 
@@ -74,13 +75,15 @@ def _store_one(conn: sqlite3.Connection, invoice: InvoiceRow, now: str, outcome:
 
 
 def _customer(conn: sqlite3.Connection, invoice: InvoiceRow, now: str) -> int:
-    """The id of the customer with this phone and (normalised) name, created when there is none."""
+    """The id of the customer with this phone and (normalised) name, created when there is none;
+    a new customer on a handset that opted out starts opted out (appliance.customers)."""
     key = name_key(invoice.name)
     for row in conn.execute("SELECT id, name FROM customers WHERE phone = ? ORDER BY id", (invoice.phone,)):
         if name_key(row["name"]) == key:
             return row["id"]
-    cursor = conn.execute("INSERT INTO customers (name, phone, sms_capable, created_at, updated_at) "
-                          "VALUES (?, ?, 1, ?, ?)", (invoice.name, invoice.phone, now, now))
+    cursor = conn.execute("INSERT INTO customers (name, phone, sms_capable, opted_out, created_at, updated_at) "
+                          "VALUES (?, ?, 1, ?, ?, ?)",
+                          (invoice.name, invoice.phone, int(is_opted_out(conn, invoice.phone)), now, now))
     return cursor.lastrowid
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from appliance import reminders
+from appliance import customers, reminders
 from appliance.clock import iso
 from appliance.importing import export_invoices
 from appliance.importing.errors import FieldError
@@ -143,12 +143,16 @@ class InvoiceServices:
         return changed
 
     def set_opted_out(self, customer_id: int, opted_out: bool) -> int:
-        """Opt the customer out of (or back into) SMS; opting out cancels what is queued for them
-        at once. Returns how many messages were cancelled."""
+        """Opt the customer's handset out of (or back into) SMS: every customer record on that
+        phone (appliance.customers); opting out cancels what is queued for them at once. Returns
+        how many messages were cancelled."""
         with self.db.write() as conn:
-            conn.execute("UPDATE customers SET opted_out = ?, updated_at = ? WHERE id = ?",
-                         (int(opted_out), iso(self.now()), customer_id))
-        return self.outbox.cancel(self.now(), customer_id=customer_id) if opted_out else 0
+            phone = conn.execute("SELECT phone FROM customers WHERE id = ?", (customer_id,)).fetchone()[0]
+            if phone is None:
+                conn.execute("UPDATE customers SET opted_out = ?, updated_at = ? WHERE id = ?",
+                             (int(opted_out), iso(self.now()), customer_id))
+                return self.outbox.cancel(self.now(), customer_id=customer_id) if opted_out else 0
+            return customers.set_opted_out(conn, self.outbox, phone, opted_out, self.now())
 
     def export_invoices_csv(self, status: str | None = None) -> bytes:
         """The invoices (all, or with `status`) as the importer's CSV: UTF-8 BOM, CRLF, cells

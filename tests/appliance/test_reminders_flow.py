@@ -90,3 +90,20 @@ def test_a_reminder_too_long_for_one_customer_does_not_stop_the_others(tmp_path)
     assert (status, parts) == ("failed", 11) and "681文字" in error and "10通" in error
     assert reminders.tick(db, Outbox(db), now, SendingRules(), company="c", contact_phone="p") == 0
     assert db.one("SELECT count(*) FROM outbox")[0] == 2
+
+
+def test_at_most_one_reminder_per_handset_a_day_across_customer_records(tmp_path):
+    """Two customer records on one phone (names written differently) are one handset: their
+    reminders go out on different days, never two the same day to that phone."""
+    from appliance.db import Database
+    from appliance.outbox import Outbox
+    from appliance.schedule import SendingRules
+    db = Database(tmp_path / "r.db")
+    reminders.seed_defaults(db)
+    now = datetime(2026, 12, 7, 10, 0, tzinfo=TOKYO)
+    holder = type("A", (), {"db": db, "clock": type("C", (), {"now": lambda self: now})()})()
+    add_invoice(holder, "INV-A", "株式会社サンプル", CUSTOMER, 1000, "2026-12-10")
+    add_invoice(holder, "INV-B", "(株)サンプル", CUSTOMER, 2000, "2026-12-10")
+    assert reminders.tick(db, Outbox(db), now, SendingRules(), company="c", contact_phone="p") == 2
+    days = sorted(datetime.fromisoformat(r[0]).astimezone(TOKYO) for r in db.query("SELECT not_before FROM outbox"))
+    assert days == [now, datetime(2026, 12, 8, 8, 0, tzinfo=TOKYO)]

@@ -1,7 +1,10 @@
 """Replies reach staff by SMS and e-mail; keywords act; staff answer with '#<code> text'."""
 import time
+from datetime import timedelta
 from email import message_from_bytes
 from email.policy import default
+
+import pytest
 
 from tests.appliance.conftest import STAFF_MAIL, STAFF_PHONE, add_invoice, settle
 from tests.modem.sim.conftest import wait_for
@@ -143,3 +146,67 @@ def test_reply_is_posted_to_the_webhook(make_app, network):
         wait_for(lambda: app.db.one("SELECT status FROM webhooks")[0] == "sent", what="the post settled")
     finally:
         server.shutdown()
+
+
+# -- opt-out, pause and the one-a-day limit belong to the handset, not to one customer record --
+
+def _box(tmp_path):
+    """A database with two customers on one handset (the importer keeps both: the names differ),
+    each with an open invoice, and one reminder each queued for the quiet hours' end."""
+    from appliance import reminders
+    from appliance.db import Database
+    from appliance.importing import import_invoices
+    from appliance.outbox import Outbox
+    from appliance.replies import Inbox
+    from appliance.schedule import SendingRules
+    from appliance.clock import TOKYO, ManualClock
+    from datetime import datetime
+    db = Database(tmp_path / "h.db")
+    reminders.seed_defaults(db)
+    clock = ManualClock(datetime(2026, 12, 7, 22, 0, tzinfo=TOKYO))      # quiet: reminders wait
+    report = import_invoices(db, SAME_HANDSET, name="x.csv", clock=clock)
+    assert report.imported == 2 and db.one("SELECT count(*) FROM customers")[0] == 2
+    outbox = Outbox(db)
+    with db.write() as conn:
+        conn.execute("INSERT INTO sims (id, number) VALUES (1, '+817000000001')")
+
+    def tick():
+        return reminders.tick(db, outbox, clock.now(), SendingRules(), company="c", contact_phone="p")
+    return db, clock, Inbox(db, outbox), tick
+
+
+SAME_HANDSET = ("請求書番号,取引先名,電話番号,金額,支払期日\r\n"
+                "INV-A,株式会社サンプル,090-1234-5678,1000,2026/12/10\r\n"
+                "INV-B,(株)サンプル,090-1234-5678,2000,2026/12/10\r\n").encode()
+
+
+def _reply(inbox, clock, text, sender=CUSTOMER):
+    from modem import pdu
+    (part,) = pdu.encode_deliver(sender, text, clock.now())
+    return inbox.store_part(1, part.hex, pdu.decode(part.hex), clock.now())
+
+
+@pytest.mark.parametrize("text, rule, flags", [
+    ("停止", "opt-out", "SELECT opted_out FROM customers ORDER BY id"),
+    ("振り込みました", "paid", "SELECT reminders_paused FROM invoices ORDER BY id")])
+def test_a_reply_acts_for_every_customer_on_the_handset_and_cancels_their_queue(tmp_path, text, rule, flags):
+    """停止 opts out, 払いました pauses: both customer records on the phone, not only the newest."""
+    db, clock, inbox, tick = _box(tmp_path)
+    assert tick() == 2
+    assert _reply(inbox, clock, text).rule == rule
+    assert [r[0] for r in db.query(flags)] == [1, 1]
+    assert [r[0] for r in db.query("SELECT status FROM outbox WHERE kind='reminder'")] == ["cancelled"] * 2
+    clock.advance(timedelta(days=3))
+    assert tick() == 0
+
+
+def test_a_customer_imported_later_on_an_opted_out_handset_gets_nothing(tmp_path):
+    from appliance.importing import import_invoices
+    db, clock, inbox, tick = _box(tmp_path)
+    _reply(inbox, clock, "停止")
+    later = ("請求書番号,取引先名,電話番号,金額,支払期日\r\n"
+             "INV-C,サンプル商店,09012345678,3000,2026/12/10\r\n").encode()
+    assert import_invoices(db, later, name="later.csv", clock=clock).imported == 1
+    assert db.one("SELECT opted_out FROM customers WHERE name='サンプル商店'")[0] == 1
+    clock.advance(timedelta(days=3))
+    assert tick() == 0 and db.one("SELECT count(*) FROM outbox")[0] == 0
