@@ -218,10 +218,13 @@ class AtEngine:
     # -- routing (reader thread, state lock held) ----------------------------------------------------
     def _route(self, line: str, out: list[Notification]) -> None:
         pending = self._pending
-        if self._urc_header is not None and L.is_hex(line) and not (pending and pending.expect_body):
-            out.append(Notification(_kind(self._urc_header), self._urc_header, line))  # rule 4
-            self._urc_header = None
-            return
+        if self._urc_header is not None:
+            header, self._urc_header = self._urc_header, None
+            if L.completes_header(header, line):                               # rule 4
+                out.append(Notification(_kind(header), header, line))
+                return
+            log.warning("%s: %r not followed by its PDU (got %r); header dropped", self.name, header, line)
+            out.append(Notification(_kind(header), header))
         if pending is not None and self._answer(pending, line):
             return
         if _is_junk(line):
@@ -229,9 +232,7 @@ class AtEngine:
         elif L.is_final(line):
             log.info("%s: dropped a final result nobody waits for: %r", self.name, line)
         elif L.needs_body(line):
-            if self._urc_header is not None:
-                out.append(Notification(_kind(self._urc_header), self._urc_header))
-            self._urc_header = line
+            self._urc_header = line         # the very next line must be its PDU
         else:
             out.append(Notification(_kind(line), line))
 

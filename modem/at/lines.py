@@ -73,6 +73,22 @@ def body_is_pdu(header: str) -> bool:
     return bool(_PDU_LISTING_HEADER.match(header))
 
 
+def completes_header(header: str, line: str) -> bool:
+    """True when `line` can be the PDU announced by a +CMT/+CDS `header` (rule 4: by content).
+
+    In PDU mode the header ends with <length>, the TPDU's octets without the SMSC address
+    (TS 27.005 §3.4.1); the line holds the SMSC length octet, that many SMSC octets, then the
+    TPDU. Some modems leave the SMSC part out, so a bare TPDU of that length is accepted too.
+    """
+    if not is_hex(line) or len(line) % 2:
+        return False
+    length = re.search(r"(\d+)\s*$", header)
+    if length is None or header.rstrip().endswith('"'):
+        return True                     # no <length> to check against
+    octets, tpdu = len(line) // 2, int(length.group(1))
+    return octets == tpdu or octets == 1 + int(line[:2], 16) + tpdu
+
+
 def is_hex(line: str) -> bool:
     return bool(_HEX.match(line))
 

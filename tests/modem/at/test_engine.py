@@ -103,14 +103,38 @@ def test_stuck_prompt_is_cancelled_with_escape_and_resynchronised():
     assert link.engine.command("AT+CSQ") == ["+CSQ: 18,99"]
 
 
+CDS_PDU = "0006D60B911326880736F4111011719551401110117195714000"      # "+CDS: 25": 1 + 0 + 25 octets
+
+
 def test_cds_header_and_pdu_apart_are_joined_by_content():
-    link = Link({"AT": b"\r\nOK\r\n"})
+    """A command written between the two lines is answered after the PDU: the modem writes an
+    unsolicited result whole before it answers (TS 27.007 §4: URCs do not interrupt)."""
+    link = Link({"AT": f"{CDS_PDU}\r\n\r\nOK\r\n".encode()})
     link.engine.data_received(b"\r\n+CDS: 25\r\n")
     assert link.engine.notifications.empty()
-    assert link.engine.command("AT") == []          # a command in between changes nothing
-    link.engine.data_received(b"0006D60B911326880736F4111011719551401110117195714000\r\n")
+    assert link.engine.command("AT") == []
     notification = link.engine.notifications.get_nowait()
-    assert notification.kind == "+CDS" and notification.body.startswith("0006D6")
+    assert (notification.kind, notification.body) == ("+CDS", CDS_PDU)
+
+
+@pytest.mark.parametrize("imei", ["356938035643809", "3569380356438091"])
+def test_stray_urc_header_never_takes_a_later_answer_as_its_pdu(imei, caplog):
+    """Rule 4: a +CMT/+CDS header whose PDU never came is dropped (and logged) at the next line;
+    that line, here an IMEI that looks like hex, goes to the command it answers."""
+    link = Link({"AT+CGSN": f"\r\n{imei}\r\n\r\nOK\r\n".encode()})
+    link.engine.data_received(b"\r\n+CMT: ,25\r\n")
+    assert link.engine.command("AT+CGSN") == [imei]
+    stray = link.engine.notifications.get_nowait()
+    assert (stray.kind, stray.body) == ("+CMT", None)
+    assert "not followed by its PDU" in caplog.text
+
+
+def test_header_followed_by_hex_of_another_length_is_dropped():
+    link = Link({})
+    link.engine.data_received(f"\r\n+CDS: 24\r\n{CDS_PDU}\r\n".encode())
+    queue = link.engine.notifications
+    assert [(n.line, n.body) for n in (queue.get_nowait(), queue.get_nowait())] == [
+        ("+CDS: 24", None), (CDS_PDU, None)]
 
 
 def test_ok_as_a_message_text_is_not_a_final_result():
