@@ -159,3 +159,43 @@ def test_sim_busy_for_a_while_after_power_on(simulator):
     client.read_for(0.35)
     assert client.ok("AT+CPIN?") == ["+CPIN: READY"]
     client.close()
+
+
+def _creg_shape(line: str) -> str:
+    """'+CREG: 0,1,"5E25","605F",2' -> '<n>,<stat>,"<hex>","<hex>",<d>': the shape, not the values."""
+    import re
+    body = line.split(":", 1)[1].strip()
+    return re.sub(r"[0-9A-F]+", lambda m: "<hex>" if len(m.group()) > 1 else "<d>", body)
+
+
+def test_cgreg_read_set_and_test_forms_follow_the_creg_transcripts(client):
+    # TS 27.007 §10.1.20: +CGREG answers like +CREG (§7.2); TM-03 (gammu at-creg/telit.dump) shows
+    # the full form with quoted LAC/CI and AcT.
+    from tests.conftest import testdata_path
+    transcript = testdata_path("modem-transcripts", "03-gammu-creg-variants.txt").read_text()
+    telit = transcript.split("=== at-creg/telit.dump ===")[1].splitlines()[2]
+    assert client.ok("AT+CGREG?") == ["+CGREG: 0,1"]
+    assert client.ok("AT+CGREG=?") == ["+CGREG: (0-2)"]
+    client.ok("AT+CGREG=2")
+    (line,) = client.ok("AT+CGREG?")
+    assert line == '+CGREG: 2,1,"1A2B","01C3D4E5",7'
+    assert _creg_shape(line) == _creg_shape(telit) == '<d>,<d>,"<hex>","<hex>",<d>'
+    assert client.lines("AT+CGREG=3") == ["ERROR"]
+
+
+@pytest.mark.parametrize("mode, lost, back", [
+    (1, b"\r\n+CGREG: 2\r\n", b"\r\n+CGREG: 1\r\n"),
+    (2, b"\r\n+CGREG: 2\r\n", b'\r\n+CGREG: 1,"1A2B","01C3D4E5",7\r\n')])
+def test_cgreg_unsolicited_when_coverage_comes_and_goes(client, modem, mode, lost, back):
+    client.ok(f"AT+CGREG={mode}")
+    modem.set_coverage(False)
+    assert client.read_until(lambda b: b.endswith(b"\r\n") and b"+CGREG" in b) == lost
+    modem.set_coverage(True)
+    assert client.read_until(lambda b: b.endswith(b"\r\n") and b"+CGREG" in b) == back
+
+
+def test_cgreg_stays_quiet_when_not_asked(client, modem):
+    modem.set_coverage(False)
+    modem.set_coverage(True)
+    modem.urc("MARK")                       # everything before this line has been written
+    assert client.read_until(lambda b: b"MARK\r\n" in b) == b"\r\nMARK\r\n"

@@ -30,6 +30,7 @@ def test_unplug_removes_the_device_and_replug_brings_a_new_one(linked, tmp_path)
     old = modem.port.path
     modem.unplug()
     assert not os.path.lexists(tmp_path / "ttyMODEM")
+    assert not os.path.exists(old)                     # the device node itself is gone, not just the link
     with pytest.raises(serial.SerialException):
         for _ in range(50):
             client.write("AT\r")
@@ -39,7 +40,10 @@ def test_unplug_removes_the_device_and_replug_brings_a_new_one(linked, tmp_path)
     again = AtClient(str(tmp_path / "ttyMODEM"))
     assert again.raw("AT") == b"AT\r\r\nOK\r\n"       # freshly powered: echo on
     again.close()
-    assert modem.port.path != old or os.path.exists(old)
+    # The old client still holds the old pty, so the kernel cannot hand its number out again:
+    # a new device, and the link follows it.
+    assert modem.port.path != old and os.path.exists(modem.port.path)
+    assert os.path.realpath(tmp_path / "ttyMODEM") == modem.port.path
 
 
 def test_unplug_for_a_while_comes_back_by_itself(linked, tmp_path):

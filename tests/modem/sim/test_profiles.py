@@ -133,3 +133,25 @@ def test_sim_busy_after_power_on(open_modem):
     assert client.lines("AT+CMGL=4") == ["+CMS ERROR: 314"]
     client.read_for(0.35)
     assert client.ok("AT+CPIN?") == ["+CPIN: READY"]
+
+
+def test_quectel_boot_lines_end_with_qind_sms_and_pb_done(open_modem):
+    # Quectel EC25 manual: after power-on RDY, +CFUN, +CPIN, +QUSIM, then +QIND: SMS DONE / PB DONE
+    # (no transcript shows a Quectel boot; TM-08 only its USSD).
+    modem, client = open_modem("quectel")
+    modem.reboot()
+    data = client.read_until(lambda b: b"+QIND: PB DONE\r\n" in b)
+    assert data == (b"\r\nRDY\r\n\r\n+CFUN: 1\r\n\r\n+CPIN: READY\r\n\r\n+QUSIM: 1\r\n"
+                    b"\r\n+QIND: SMS DONE\r\n\r\n+QIND: PB DONE\r\n")
+    assert client.raw("AT") == b"AT\r\r\nOK\r\n"                      # rebooted: echo back on
+
+
+def test_quectel_qind_csq_arrives_unasked(simulator, monkeypatch):
+    from modem.sim import profiles
+    monkeypatch.setitem(profiles.PROFILES, "quectel", profiles.QUECTEL.with_overrides(periodic_interval=0.02))
+    modem = simulator.add_modem("quectel")
+    client = AtClient(modem.path)
+    data = client.read_until(lambda b: b.count(b'+QIND: "csq"') >= 2)
+    assert data.startswith(b'\r\n+QIND: "csq",18,99\r\n\r\n+QIND: "csq",18,99\r\n')
+    client.close()
+

@@ -300,3 +300,25 @@ def test_status_report_never_overtakes_the_cmgs_answer(client, modem, monkeypatc
         client.write(part.hex + "\x1a")
         data = client.read_until(lambda b: b"+CDS:" in b and b.count(b"\r\n") >= 7)
         assert data.index(b"+CMGS:") < data.index(b"OK") < data.index(b"+CDS:")
+
+
+def _stored(modem, *stats: int) -> None:
+    """Fill SM with one message per stat, at indexes 1, 2, ... (the simulator has no AT+CMGW)."""
+    from modem.sim.storage import StoredMessage
+    (part,) = pdu.encode_submit(CUSTOMER, "x")
+    for stat in stats:
+        modem.storages.by_name["SM"].store(StoredMessage("00" + part.hex, stat, part.tpdu_length))
+
+
+@pytest.mark.parametrize("delflag, left", [
+    (1, ["REC UNREAD", "STO UNSENT", "STO SENT"]),
+    (2, ["REC UNREAD", "STO UNSENT"]),     # TS 27.005 §3.5.4: 2 = read and sent
+    (3, ["REC UNREAD"]),                   # 3 = read, sent and unsent
+    (4, [])])
+def test_delete_flags_by_stat(client, modem, delflag, left):
+    from modem.sim.storage import REC_READ, REC_UNREAD, STO_SENT, STO_UNSENT
+    _stored(modem, REC_UNREAD, REC_READ, STO_UNSENT, STO_SENT)
+    client.ok("AT+CMGF=1")
+    client.ok(f"AT+CMGD=1,{delflag}")                # <index> is ignored when <delflag> > 0
+    listed = [line.split(",")[1].strip('"') for line in client.ok('AT+CMGL="ALL"') if line.startswith("+CMGL:")]
+    assert listed == left
