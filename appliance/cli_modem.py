@@ -6,7 +6,7 @@ import queue
 import sys
 
 from modem import events, pdu
-from modem.device import Modem, StoredMessage
+from modem.device import Modem, StoredMessage, phone_number
 from modem.errors import ModemError
 from modem.inbox import reassemble
 
@@ -63,6 +63,7 @@ def _identify(args) -> int:
 
 
 def _send(args) -> int:
+    phone_number(args.to)
     with _open(args) as modem:
         sent = modem.send(args.to, args.text, status_report=not args.no_report)
     _print(args, {"recipient": sent.recipient, "references": sent.references, "parts": len(sent.references)},
@@ -149,7 +150,7 @@ def _decode(args) -> int:
 
 
 def _encode(args) -> int:
-    parts = pdu.encode_submit(args.to, args.text, smsc=args.smsc, status_report=args.report)
+    parts = pdu.encode_submit(phone_number(args.to), args.text, smsc=args.smsc, status_report=args.report)
     records = [{"pdu": p.hex, "length": p.tpdu_length, "text": p.text} for p in parts]
     _print(args, records, "\n".join(f"AT+CMGS={p.tpdu_length}\n{p.hex}" for p in parts))
     return 0

@@ -12,6 +12,7 @@ import logging
 import os
 import queue
 import random
+import re
 import threading
 import time
 from dataclasses import dataclass
@@ -27,6 +28,8 @@ log = logging.getLogger(__name__)
 SIM_BUSY_WAIT = 30.0      # how long a SIM may answer +CME ERROR: 14 after power-on
 SEND_TIMEOUT = 60.0       # a part can take this long on a congested network
 STAT_ALL = 4
+# A recipient: digits, optionally after one "+"; an address holds at most 20 (TS 23.040 §9.1.2.5).
+_PHONE_NUMBER = re.compile(r"\+?[0-9]{1,20}")
 
 
 class SimLocked(ModemError):
@@ -245,7 +248,9 @@ class Modem:
     # -- sending ------------------------------------------------------------------------------
     def send(self, recipient: str, text: str, *, status_report: bool = True) -> SentMessage:
         """Send `text` in as many parts as it needs (at most max_parts). Raises PduError for text
-        that cannot be sent, SendFailed (saying which parts went out) when a part fails."""
+        that cannot be sent or a recipient that is not a phone number, SendFailed (saying which
+        parts went out) when a part fails."""
+        phone_number(recipient)
         parts = pdu.encode_submit(recipient, text, status_report=status_report,
                                   concat_ref=next(self._concat) & 0xFF, max_parts=self.max_parts)
         references: list[int] = []
@@ -312,6 +317,15 @@ class Modem:
         delflag 1; the index is ignored). Only for what the caller has committed."""
         self.select_storage(storage)
         self.at("AT+CMGD=1,1")
+
+
+def phone_number(recipient: str) -> str:
+    """`recipient` when it is a phone number (digits, optionally after a leading +); otherwise
+    PduError saying what is wrong (an SMS can go to a number only, never to a name)."""
+    if not _PHONE_NUMBER.fullmatch(recipient):
+        raise pdu.PduError(f"recipient {recipient!r} is not a phone number: "
+                           "give 1 to 20 digits, optionally after a leading +")
+    return recipient
 
 
 def header_numbers(header: str) -> list[int | None]:

@@ -86,6 +86,16 @@ def test_errors_go_to_stderr_without_traceback(args, message):
     assert result.returncode == 1 and message in result.stderr and "Traceback" not in result.stderr
 
 
+@pytest.mark.parametrize("recipient", ["abc", "+81-90", "", "+", "0901234567x"])
+@pytest.mark.parametrize("command", [("pdu", "encode"), ("modem", "send")])
+def test_a_recipient_must_be_a_phone_number(sim, command, recipient):
+    device, _ = sim
+    extra = ("--device", device) if command[0] == "modem" else ()
+    result = tokusoku(*command, *extra, "--to", recipient, "--text", "x", check=False)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert f"recipient {recipient!r} is not a phone number" in result.stderr
+
+
 def test_watch_prints_what_arrives_until_stopped(sim):
     device, url = sim
     tokusoku("modem", "inbox", "--device", device, "--delete")

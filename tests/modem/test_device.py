@@ -219,3 +219,11 @@ def test_every_flow_control_setting_opens_and_talks(simulator, flow):
 def test_unknown_flow_control_is_named():
     with pytest.raises(ValueError, match="unknown flow control 'cts'"):
         Modem("/dev/null", flow="cts").open()
+
+
+def test_send_refuses_a_recipient_that_is_not_a_phone_number(simulator):
+    sim_modem = simulator.add_modem()
+    with Modem(sim_modem.path, timeout=2) as device:
+        with pytest.raises(pdu.PduError, match="recipient 'abc' is not a phone number"):
+            device.send("abc", "x")
+        assert device.send(CUSTOMER, "x").references                # the modem is still fine
