@@ -28,6 +28,8 @@ _NOT_CSV = {b"PK\x03\x04": "Excelブック（.xlsx）かZIPファイル", b"\xd0
 class Record:
     row: int                  # as Excel numbers it, 1-based
     cells: list[str]
+    line: int = 0             # the file line it starts on, 1-based
+    problem: str | None = None   # why it could not be read (a broken quote), in Japanese
 
 
 def decode(data: bytes, name: str) -> tuple[str, str]:
@@ -82,10 +84,70 @@ def _decode_as(data: bytes, encoding: str, name: str) -> str:
 
 def records(text: str, delimiter: str, name: str) -> list[Record]:
     """The CSV records of `text` with their Excel row numbers (blank records kept, as []).
-    Raises InvoiceImportError when the csv module cannot split the text (e.g. a NUL byte, a
-    cell beyond the field size limit)."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"', strict=False)
-    try:
-        return [Record(row, cells) for row, cells in enumerate(reader, start=1)]
-    except csv.Error as error:
-        raise InvoiceImportError(f"{name}: CSVとして読めません（{error}）") from None
+
+    Quoting is read strictly, one record at a time: a quote that never closes (it would
+    swallow every later row) or text right after a closing quote makes that record's first
+    line a `Record` with a `problem`, and reading resumes on the next line, so no later row is
+    lost. A line break inside a properly quoted cell (Excel writes them) stays in the cell, and
+    a quote in the middle of an unquoted cell is kept as written. Raises InvoiceImportError when
+    the csv module cannot split the text for another reason (e.g. a NUL character, a cell
+    beyond the field size limit)."""
+    lines = io.StringIO(text, newline="").readlines()
+    feed = _Lines(lines)
+    reader, result = _reader(feed, delimiter), []
+    while True:
+        begun = feed.position
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return result
+        except csv.Error as error:
+            if not _is_quote_error(error):
+                raise InvoiceImportError(f"{name}: CSVとして読めません（{error}）") from None
+            result.append(_malformed(len(result) + 1, lines, begun, feed.position, delimiter))
+            feed.position = begun + 1
+            reader = _reader(feed, delimiter)
+            continue
+        result.append(Record(len(result) + 1, cells, begun + 1))
+
+
+class _Lines:
+    """The file's lines for csv.reader, remembering how many it has taken (to resume after a
+    malformed record)."""
+
+    def __init__(self, lines: list[str]):
+        self.lines, self.position = lines, 0
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        if self.position >= len(self.lines):
+            raise StopIteration
+        self.position += 1
+        return self.lines[self.position - 1]
+
+
+def _reader(feed: _Lines, delimiter: str):
+    return csv.reader(feed, delimiter=delimiter, quotechar='"', strict=True)
+
+
+def _is_quote_error(error: csv.Error) -> bool:
+    """csv's strict-mode errors about quotes: "unexpected end of data" (a quoted cell still open
+    at the end of the file) and "',' expected after '\"'" (text after a closing quote)."""
+    message = str(error)
+    return "unexpected end of data" in message or "expected after" in message
+
+
+def _malformed(row: int, lines: list[str], begun: int, reached: int, delimiter: str) -> Record:
+    """The record starting on line `begun` (0-based) whose quote is broken: its line's cells as a
+    lenient reader sees them (to name the invoice number), with the problem in Japanese."""
+    line = begun + 1
+    cells = next(csv.reader([lines[begun]], delimiter=delimiter, quotechar='"', strict=False), [])
+    if reached - begun > 1 or reached >= len(lines):
+        problem = (f"ファイルの{line}行目の引用符（\"）が閉じていません（この行は取り込みません）。"
+                   "セルの中の \" は \"\" と2つ重ねるか、セル全体を \" で囲んでください")
+    else:
+        problem = (f"ファイルの{line}行目で、閉じた引用符（\"）のすぐ後に文字が続いています（この行は取り込みません）。"
+                   "セルの中の \" は \"\" と2つ重ねてください")
+    return Record(row, cells, line, problem)

@@ -1,6 +1,7 @@
 """From the records below the header to valid invoice rows and row errors. Pure.
 
 Blank rows and totals rows (合計/小計/総計/Total with no invoice number of their own) are skipped.
+A row whose quoting is broken (decode.records) is one row error, field 'row'.
 Every other row is a data row: it becomes an `InvoiceRow` when all five fields parse, else one
 `RowError` per bad field. A repeated invoice number is an error on every later row; the first
 row with that number stands (it is never overwritten by a later one).
@@ -24,6 +25,10 @@ def read_rows(table: Table, report: ImportReport) -> None:
         cells = {f: _cell(record.cells, table.columns[f]) for f in FIELDS}
         if not any(fields.clean(c) for c in record.cells):
             continue
+        if record.problem:
+            report.rows += 1
+            report.errors.append(RowError(record.row, "row", record.problem, _number_or_none(cells["number"])))
+            continue
         if _is_totals(record.cells, cells["number"]):
             report.skipped.append(record.row)
             continue
@@ -45,6 +50,13 @@ def read_rows(table: Table, report: ImportReport) -> None:
 
 def _cell(cells: list[str], index: int) -> str:
     return cells[index] if index < len(cells) else ""
+
+
+def _number_or_none(cell: str) -> str | None:
+    try:
+        return fields.parse_number(cell)
+    except FieldError:
+        return None
 
 
 def _is_totals(cells: list[str], number_cell: str) -> bool:

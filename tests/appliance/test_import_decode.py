@@ -112,3 +112,45 @@ def test_undecodable_bytes_in_neither_utf8_nor_cp932():
 def test_header_without_data_rows():
     with pytest.raises(InvoiceImportError, match="^h.csv: 1行目の見出しの下に請求データの行がありません"):
         check_file(csv_text(HEADER, "", "合計,,,0,").encode(), "h.csv")
+
+
+# -- quotes: an unclosed one is a row error on its own line; legal quoting still reads --
+
+QUOTED = [HEADER, "Q-1,山田,090-1111-2222,1000,2026/12/10", 'Q-2,"田中 ""太,090-1111-3333,1000,2026/12/10',
+          "Q-3,佐藤,090-1111-4444,1000,2026/12/10", "Q-4,木村,090-1111-5555,1000,2026/12/10"]
+
+
+def test_an_unclosed_quote_is_reported_on_its_line_and_no_later_row_is_lost():
+    report = check_file(csv_text(*QUOTED).encode(), "quote.csv")
+    assert report.rows == 4 and numbers(report) == ["Q-1", "Q-3", "Q-4"]
+    (error,) = report.errors
+    assert (error.row, error.field, error.number) == (3, "row", "Q-2")
+    assert "3行目" in error.message and "引用符" in error.message and "閉じていません" in error.message
+
+
+def test_an_unclosed_quote_before_a_quoted_cell_further_down_loses_no_row():
+    lines = [*QUOTED[:4], 'Q-4,"木村",090-1111-5555,"1,000",2026/12/10']
+    report = check_file(csv_text(*lines).encode(), "quote.csv")
+    assert numbers(report) == ["Q-1", "Q-3", "Q-4"] and [e.row for e in report.errors] == [3]
+
+
+def test_text_after_a_closing_quote_is_a_quote_error():
+    lines = [HEADER, 'Q-1,"山田"太郎,090-1111-2222,1000,2026/12/10', "Q-2,佐藤,090-1111-4444,1000,2026/12/10"]
+    report = check_file(csv_text(*lines).encode(), "quote.csv")
+    assert numbers(report) == ["Q-2"]
+    (error,) = report.errors
+    assert (error.row, error.field) == (2, "row") and "引用符" in error.message
+
+
+def test_a_line_break_inside_quotes_is_one_cell_and_rows_keep_counting():
+    lines = [HEADER, 'Q-1,"山田商店\r\n経理部 御中",090-1111-2222,1000,2026/12/10',
+             "Q-2,佐藤,090-1111-4444,1000,2026/12/10"]
+    report = check_file(csv_text(*lines).encode(), "multiline.csv")
+    assert not report.errors and [(i.row, i.name) for i in report.invoices] == [
+        (2, "山田商店\r\n経理部 御中"), (3, "佐藤")]
+
+
+def test_a_stray_quote_inside_an_unquoted_cell_is_kept_as_written():
+    lines = [HEADER, 'Q-1,山田 "太郎",090-1111-2222,1000,2026/12/10']
+    report = check_file(csv_text(*lines).encode(), "stray.csv")
+    assert not report.errors and [i.name for i in report.invoices] == ['山田 "太郎"']

@@ -133,3 +133,13 @@ def test_a_failure_while_writing_leaves_nothing(db, monkeypatch):
     with pytest.raises(RuntimeError):
         run(db, GOOD)
     assert counts(db) == (0, 0, 0)
+
+
+def test_an_unclosed_quote_blocks_the_file_or_only_its_own_row_with_valid_only(db):
+    data = csv_bytes("Q-1,山田,090-1111-2222,1000,2026/12/10", 'Q-2,"田中 ""太,090-1111-3333,1000,2026/12/10',
+                     "Q-3,佐藤,090-1111-4444,1000,2026/12/10", "Q-4,木村,090-1111-5555,1000,2026/12/10")
+    blocked = run(db, data)
+    assert (blocked.rows, blocked.imported, counts(db)) == (4, 0, (0, 0, 0))
+    assert [(e.row, e.field) for e in blocked.errors] == [(3, "row")]
+    report = run(db, data, valid_only=True)
+    assert report.imported == 3 and sorted(invoices(db)) == ["Q-1", "Q-3", "Q-4"]
