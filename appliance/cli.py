@@ -51,6 +51,7 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--config", help="configuration file (TOML)")
     run.add_argument("--speed", type=float, default=1.0, metavar="X",
                      help="run the clock X times faster (a demo can live a day in minutes)")
+    run.add_argument("--port", type=int, metavar="PORT", help="port of the admin page (default: the config's, 8080)")
     run.set_defaults(handler=_run)
 
     sim = commands.add_parser("sim", help="virtual modems on pseudo-terminals, until stopped")

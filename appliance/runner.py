@@ -12,6 +12,7 @@ from appliance import config as config_module
 from appliance import backup, demo, watchdog
 from appliance.app import Appliance
 from appliance.clock import Clock
+from modem.sim.control import ControlServer
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +31,8 @@ def run(args: argparse.Namespace) -> int:
     else:
         simulator, config = demo.build()
         clock = demo.demo_clock(datetime.now(timezone.utc), config, args.speed)
+    if getattr(args, "port", None) is not None:
+        config.web_port = args.port
     lock = backup.RunningLock(config.database)
     if not lock.acquire():
         print(f"tokusoku run: {config.database} is already in use by another tokusoku run", file=sys.stderr)
@@ -42,6 +45,8 @@ def run(args: argparse.Namespace) -> int:
             print(f"  {modem.name}\t{modem.port.link}\tSIM {modem.sim.number}\t({modem.profile.name})")
         print(f"  データベース {config.database}   時計 {clock.now().astimezone(config.rules.zone):%Y-%m-%d %H:%M}"
               f" (×{args.speed:g})")
+        control = ControlServer(simulator).start()
+        print(f"  模擬モデムの操作 (simulator control): {control.url}  (GET /modems, /handsets; POST /sms)")
         print("  状態: tokusoku --db var/demo.db outbox / inbox      停止: Ctrl-C", flush=True)
         print(f"  管理画面: http://{config.web_host}:{config.web_port}/  （初回は管理者を作成）", flush=True)
     app.start()
@@ -60,6 +65,7 @@ def run(args: argparse.Namespace) -> int:
             stop_web()
         app.stop()
         if simulator:
+            control.stop()
             simulator.stop()
         lock.release()
     return 0
