@@ -43,17 +43,36 @@ def storage_choices(lines: list[str]) -> list[list[str]]:
     return parsed[:3]
 
 
+STORAGE_PREFERENCE = ("SM", "ME", "MT")
+
+
 def choose_storages(choices: list[list[str]]) -> tuple[str, str, str] | None:
-    """mem1 (read/delete), mem2 (write), mem3 (receive): SM where offered, else ME, else MT."""
-    picked = []
-    for offered in choices:
-        for name in ("SM", "ME", "MT"):
-            if name in offered:
-                picked.append(name)
-                break
-        else:
-            return None
-    return tuple(picked)
+    """mem1 (read/delete), mem2 (write), mem3 (receive), each SM where offered, else ME, else MT;
+    None when one of them offers none of these.
+
+    Received messages go to mem3 and are listed from mem1 (TS 27.005 §3.2.2), so one storage
+    offered for both is taken for both whenever there is one (Cinterion offers ME/MT and SM/MT:
+    MT, which holds ME and SM together). Only without one do mem1 and mem3 differ, and the
+    caller must read both."""
+    def first(offered: list[str], wanted=STORAGE_PREFERENCE) -> str | None:
+        return next((name for name in wanted if name in offered), None)
+    read, write, receive = choices[:3]
+    both = first([name for name in read if name in receive])
+    mem1, mem3 = (both, both) if both else (first(read), first(receive))
+    mem2 = first(write, (mem1, *STORAGE_PREFERENCE))
+    if None in (mem1, mem2, mem3):
+        return None
+    return mem1, mem2, mem3
+
+
+def current_storages(lines: list[str]) -> tuple[str, str, str] | None:
+    """+CPMS? -> the storages in use for mem1, mem2, mem3 ('+CPMS: "ME",1,100,"SM",0,50,...');
+    a missing mem2/mem3 repeats the one before (TS 27.005 §3.2.2: they are optional)."""
+    names = re.findall(r'"([A-Z_]+)"', _payload(lines, "+CPMS"))
+    if not names:
+        raise AnswerError(f"unreadable +CPMS: {lines!r}")
+    names += [names[-1]] * (3 - len(names))
+    return tuple(names[:3])
 
 
 def _range_values(group: str) -> set[int]:

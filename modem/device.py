@@ -174,15 +174,28 @@ class Modem:
         self.pin = pin
 
     def _choose_storages(self) -> None:
+        """Storages from +CPMS=? (mem1 == mem3 whenever offered); when none can be chosen or set,
+        the ones the modem already uses (+CPMS?), so received messages are still found."""
         try:
-            choices = answers.storage_choices(self.at("AT+CPMS=?"))
+            chosen = answers.choose_storages(answers.storage_choices(self.at("AT+CPMS=?")))
         except (CommandError, answers.AnswerError) as error:
-            log.warning("%s: no storage list (%s); using the modem's defaults", self.path, error)
-            return
-        chosen = answers.choose_storages(choices)
+            log.warning("%s: no storage list (%s); using the modem's own", self.path, error)
+            chosen = None
         if chosen:
-            self.at("AT+CPMS=" + ",".join(f'"{name}"' for name in chosen))
-            self.storages, self._current_storage = chosen, chosen[0]
+            try:
+                self.at("AT+CPMS=" + ",".join(f'"{name}"' for name in chosen))
+            except CommandError as error:
+                log.warning("%s: storages %s refused (%s); using the modem's own", self.path, chosen, error)
+                chosen = None
+        self.storages = chosen or self._storages_in_use()
+        self._current_storage = self.storages[0] if self.storages else None
+
+    def _storages_in_use(self) -> tuple[str, str, str] | None:
+        try:
+            return answers.current_storages(self.at("AT+CPMS?"))
+        except (CommandError, answers.AnswerError) as error:
+            log.warning("%s: storages unknown (%s)", self.path, error)
+            return None
 
     def _choose_indications(self) -> None:
         try:
@@ -270,9 +283,20 @@ class Modem:
             self.at(f'AT+CPMS="{storage}"')
             self._current_storage = storage
 
+    def receive_storages(self) -> tuple[str, ...]:
+        """Where received messages are to be listed from: mem1, and mem3 too when the modem could
+        not be set to receive into the storage that is read (TS 27.005 §3.2.2: mem3 receives,
+        mem1 is read and deleted from). ("SM",) when the modem told nothing."""
+        if not self.storages:
+            return ("SM",)
+        read, _, receive = self.storages
+        return (read,) if read == receive else (read, receive)
+
     def list_stored(self, storage: str | None = None, stat: int = STAT_ALL) -> list[StoredMessage]:
-        """Every message in `storage` (default: the read storage), undecodable ones included."""
-        storage = storage or (self.storages[0] if self.storages else "SM")
+        """Every message in `storage` (default: every one of receive_storages()), undecodable
+        ones included."""
+        if storage is None:
+            return [found for name in self.receive_storages() for found in self.list_stored(name, stat)]
         self.select_storage(storage)
         lines = self.at(f"AT+CMGL={stat}", timeout=max(self.timeout, 30.0))
         found = []

@@ -38,12 +38,28 @@ def test_storages_chosen_from_every_cpms_shape():
 
 @pytest.mark.parametrize("line, expected", [
     ('+CPMS: (("SM","BM","SR"),("SM"))', ("SM", "SM", "SM")),               # TM-09 Wavecom
-    ('+CPMS: ("ME","MT"),("ME","SM","MT"),("SM","MT")', ("ME", "SM", "SM")),  # TM-16 Cinterion
+    ('+CPMS: ("ME","MT"),("ME","SM","MT"),("SM","MT")', ("MT", "MT", "MT")),  # TM-16 Cinterion
+    ('+CPMS: ("ME","SR"),("ME","SM"),("SM")', ("ME", "ME", "SM")),          # none for both: read both
     ('+CPMS: "ME","MT","SM"', ("SM", "SM", "SM")),                           # TM-16 Huawei MU609
     ("+CPMS: (),(),()", None),                                              # TM-16 Nokia C6
 ])
 def test_storages_from_other_transcripts(line, expected):
     assert answers.choose_storages(answers.storage_choices([line])) == expected
+
+
+def test_received_messages_are_read_where_they_are_stored():
+    """TS 27.005 §3.2.2: mem3 receives, mem1 is read; one storage for both whenever offered."""
+    for line in dump_lines("02-gammu-cpms-variants.txt", "+CPMS:").values():
+        chosen = answers.choose_storages(answers.storage_choices([line]))
+        assert chosen is None or chosen[0] == chosen[2], line
+
+
+@pytest.mark.parametrize("line, expected", [
+    ('+CPMS: "ME",1,100,"SM",0,50,"SM",2,50', ("ME", "SM", "SM")),
+    ('+CPMS: "SM",3,50', ("SM", "SM", "SM")),
+])
+def test_storages_in_use(line, expected):
+    assert answers.current_storages([line]) == expected
 
 
 def test_cnmi_chosen_from_what_is_offered():

@@ -5,6 +5,7 @@ import pytest
 from modem import events, pdu
 from modem.device import Modem, SimLocked
 from modem.errors import AtTimeout, CmeError, CmsError, PortGone, SendFailed
+from modem.sim.commandline import TEST
 from modem.sim.network import NetworkSettings
 from modem.sim.profiles import PROFILES
 from modem.sim.simulator import Simulator
@@ -227,3 +228,30 @@ def test_send_refuses_a_recipient_that_is_not_a_phone_number(simulator):
         with pytest.raises(pdu.PduError, match="recipient 'abc' is not a phone number"):
             device.send("abc", "x")
         assert device.send(CUSTOMER, "x").references                # the modem is still fine
+
+
+@pytest.mark.parametrize("cpms_test, at_power_on", [
+    ('+CPMS: ("ME","SR"),("ME","SM"),("SM")', ("SM", "SM", "SM")),   # no storage offered for both
+    ("+CPMS: (),(),()", ("ME", "SM", "SM")),                         # TM-16 Nokia C6: nothing offered
+])
+def test_received_messages_are_listed_where_they_are_stored(simulator, cpms_test, at_power_on):
+    """Messages are received into mem3 and read from mem1 (TS 27.005 §3.2.2): when the two differ,
+    both are listed, so nothing that arrived while nobody listened is left unread."""
+    sim_modem = simulator.add_modem(storages=("ME", "SM", "SR"))
+    sim_modem.storages.mem[:] = at_power_on
+    answer_cpms = sim_modem.at_cpms
+    sim_modem.at_cpms = lambda cmd: [cpms_test] if cmd.form == TEST else answer_cpms(cmd)
+    sim_modem.storages["ME"].store(StoredMessage(
+        pdu.encode_deliver(CUSTOMER, "本体に保存", simulator.network.now())[0].hex, REC_UNREAD, 20))
+    with Modem(sim_modem.path, timeout=2) as device:
+        assert device.receive_storages() == ("ME", "SM")
+        simulator.send_sms(CUSTOMER, sim_modem.sim.number, "SIMに保存")
+        assert next_event(device, events.SmsStored).storage == "SM"
+        listed = device.list_stored()
+    assert sorted((m.storage, m.message.text) for m in listed) == [("ME", "本体に保存"), ("SM", "SIMに保存")]
+
+
+def test_one_storage_receives_and_is_read_when_offered(pair):
+    """The simulator offers SM for mem1 and mem3 in every profile: it is chosen for both."""
+    _, device = pair
+    assert device.receive_storages() == (device.storages[0],) == (device.storages[2],)
