@@ -111,16 +111,36 @@ _WESTERN = re.compile(r"(\d{4})\s*[/\-.年]\s*(\d{1,2})\s*[/\-.月]\s*(\d{1,2})\
 _ERA = re.compile(r"(令和|平成|R|H)\s*(\d{1,2}|元)\s*[/\-.年]\s*(\d{1,2})\s*[/\-.月]\s*(\d{1,2})\s*日?",
                   re.IGNORECASE)
 _TIME = re.compile(r"\s+\d{1,2}:\d{2}(:\d{2})?$")          # Excel may append " 0:00"
+WEEKDAYS = "月火水木金土日"                                  # date.weekday() 0..6
+_WEEKDAY = re.compile(rf"\s*\(\s*([{WEEKDAYS}])(?:曜日?)?\s*\)$")   # Excel's "(木)" after a date
+YEARS = range(2000, 2100)        # a due date outside these years is a typo (0226, 2206)
 
 
 def parse_date(cell: str | None) -> date:
     """A due date from 2026/12/10, 2026-12-10, 2026年12月10日, 令和8年12月10日, R8.12.10 (also
-    平成/H, 元年); a trailing midnight time is ignored. Raises FieldError when empty, in an unknown
-    form, or not a real date (month 13, 2月30日, before the era began)."""
+    平成/H, 元年), optionally followed by the weekday as Excel writes it, (木) or （木曜日）;
+    a trailing midnight time is ignored. Raises FieldError when empty, in an unknown form, not a
+    real date (month 13, 2月30日, before the era began), outside the years 2000-2099, or when
+    the weekday written is not the date's."""
     raw = clean(cell)
     text = _TIME.sub("", unicodedata.normalize("NFKC", raw))
     if not raw:
         raise FieldError("支払期日がありません")
+    weekday = _WEEKDAY.search(text)
+    if weekday:
+        text = text[:weekday.start()]
+    result = _calendar_date(text, raw)
+    if result.year not in YEARS:
+        raise FieldError(f"年が正しくありません（{result.year:04d}年: {raw}）。"
+                         f"{YEARS[0]}年から{YEARS[-1]}年の日付にしてください")
+    if weekday and WEEKDAYS[result.weekday()] != weekday.group(1):
+        raise FieldError(f"曜日が合いません: {result.year}年{result.month}月{result.day}日は"
+                         f"{WEEKDAYS[result.weekday()]}曜日です（{weekday.group(1)}曜日と書かれています: {raw}）")
+    return result
+
+
+def _calendar_date(text: str, raw: str) -> date:
+    """The date `text` (NFKC, without weekday or time) names; FieldError quoting `raw`."""
     western = _WESTERN.fullmatch(text)
     era = _ERA.fullmatch(text)
     if western:

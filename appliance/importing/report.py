@@ -2,7 +2,8 @@
 
 `ImportReport.as_dict()` is the `tokusoku import invoices --json` contract (DESIGN.md): `rows`,
 `imported`, `errors` [{`row`,`field`,`message`}], `invoices` [{`number`,`name`,`phone`,`amount`,
-`due_date`}], plus `committed`, `dry_run`, `valid_only`, `file`, `encoding`, `skipped`.
+`due_date`}] (the valid rows), plus `valid` (the same list, for older callers), `committed`,
+`dry_run`, `valid_only`, `file`, `encoding`, `skipped`.
 `text()` is the same in Japanese, for office staff.
 """
 from __future__ import annotations
@@ -64,12 +65,14 @@ class ImportReport:
     valid_only: bool = False
 
     def as_dict(self) -> dict:
+        """The JSON contract; `invoices` lists the valid rows (what is, or with --valid-only
+        would be, imported) even when errors keep a dry run from importing anything."""
+        valid = [i.as_dict() for i in self.invoices]
         return {
             "file": self.file, "encoding": self.encoding, "rows": self.rows, "imported": self.imported,
             "created": self.created, "updated": self.updated,
             "errors": [e.as_dict() for e in sorted(self.errors, key=lambda e: e.row)],
-            "invoices": [i.as_dict() for i in self.invoices] if self.imported else [],
-            "valid": [i.as_dict() for i in self.invoices],
+            "invoices": valid, "valid": valid,       # "valid": the name older callers read
             "skipped": self.skipped, "committed": self.committed, "dry_run": self.dry_run,
             "valid_only": self.valid_only,
         }

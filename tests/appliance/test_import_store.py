@@ -56,7 +56,8 @@ def test_any_row_error_imports_nothing_by_default(db):
     report = run(db, MIXED)
     assert (report.imported, report.committed, counts(db)) == (0, False, (0, 0, 0))
     assert [(e.row, e.field) for e in report.errors] == [(3, "phone"), (4, "amount")]
-    assert report.as_dict()["invoices"] == [] and [i["number"] for i in report.as_dict()["valid"]] == ["INV-1"]
+    data = report.as_dict()
+    assert [i["number"] for i in data["invoices"]] == [i["number"] for i in data["valid"]] == ["INV-1"]
 
 
 def test_valid_only_imports_the_valid_rows(db):
@@ -78,6 +79,16 @@ def test_dry_run_writes_nothing_but_reports_what_would_happen(db):
 def test_dry_run_with_errors_reports_them_and_writes_nothing(db):
     report = run(db, MIXED, dry_run=True, valid_only=True)
     assert (report.imported, counts(db)) == (1, (0, 0, 0))
+
+
+def test_a_dry_run_with_errors_lists_the_valid_rows_as_invoices(db):
+    """DESIGN.md's `import --json`: `invoices` are the rows that would be imported, also when
+    row errors keep a dry run from importing anything."""
+    data = run(db, MIXED, dry_run=True).as_dict()
+    assert (data["rows"], data["imported"], [e["row"] for e in data["errors"]]) == (3, 0, [3, 4])
+    assert data["invoices"] == [{"row": 2, "number": "INV-1", "name": "山田 太郎", "phone": "+819012345678",
+                                 "amount": 12000, "due_date": "2026-12-10"}]
+    assert data["valid"] == data["invoices"]
 
 
 def test_open_invoice_is_updated(db):
