@@ -25,7 +25,8 @@ from modem.notifications import to_event
 
 log = logging.getLogger(__name__)
 
-SIM_BUSY_WAIT = 30.0      # how long a SIM may answer +CME ERROR: 14 after power-on
+SIM_BUSY_WAIT = 30.0      # how long a SIM may still be starting after power-on, in all during set-up
+SIM_BUSY_POLL = 0.2       # pause before asking a starting SIM again
 SEND_TIMEOUT = 60.0       # a part can take this long on a congested network
 STAT_ALL = 4
 # A recipient: digits, optionally after one "+"; an address holds at most 20 (TS 23.040 §9.1.2.5).
@@ -34,6 +35,10 @@ _PHONE_NUMBER = re.compile(r"\+?[0-9]{1,20}")
 
 class SimLocked(ModemError):
     """The SIM wants a PIN (none configured, or it was refused) or its PUK: staff must act."""
+
+
+class SimNotReady(ModemError):
+    """The SIM was still starting (busy, not ready) when sim_busy_wait had passed."""
 
 
 @dataclass(frozen=True)
@@ -76,6 +81,7 @@ class Modem:
         self.smsc: str | None = None
         self._current_storage: str | None = None
         self._ready = False
+        self._sim_deadline: float | None = None    # set during set-up: until when to wait for the SIM
         self._concat = itertools.count(random.randrange(256))
 
     # -- connection ---------------------------------------------------------------------------
@@ -105,7 +111,7 @@ class Modem:
                     self.open()
                     log.info("%s: back after %d attempt(s)", self.path, attempt + 1)
                     return
-                except (PortGone, AtTimeout) as error:
+                except (PortGone, AtTimeout, SimNotReady) as error:
                     log.info("%s: not ready yet: %s", self.path, error)
             if stop.wait(backoff[min(attempt, len(backoff) - 1)]):
                 raise PortGone(f"{self.path}: stopped waiting for the device")
@@ -125,7 +131,24 @@ class Modem:
         """One AT command (for the odd one this class has no method for)."""
         if self.connection is None:
             raise ModemError(f"{self.path} is not open")
-        return self.connection.engine.command(command, timeout, **options)
+        while True:
+            try:
+                return self.connection.engine.command(command, timeout, **options)
+            except CommandError as error:
+                if not _sim_busy(error):
+                    raise
+                self._wait_for_sim(error.line, error)
+
+    def _wait_for_sim(self, said: str, cause: Exception | None = None) -> None:
+        """During set-up, pause before asking a starting SIM again; SimNotReady once
+        sim_busy_wait has passed. Outside set-up a busy SIM is not waited for: `cause` is raised."""
+        if self._sim_deadline is None:
+            if cause is not None:
+                raise cause
+            raise SimNotReady(f"{self.path}: the SIM says {said}")
+        if time.monotonic() >= self._sim_deadline:
+            raise SimNotReady(f"{self.path}: the SIM still says {said} after {self.sim_busy_wait:g} s") from cause
+        time.sleep(SIM_BUSY_POLL)
 
     def _notification(self, notification: Notification) -> None:
         self.events.put(to_event(notification))
@@ -136,29 +159,31 @@ class Modem:
         what the modem offers, the SMSC known. Safe to repeat after a reboot."""
         self._current_storage = None
         self._ready = False
-        self.at("AT")
-        self.at("ATE0")
-        self.at("AT+CMEE=1")
-        self._unlock_sim()
-        self.at("AT+CMGF=0")
-        self._choose_storages()
-        self._choose_indications()
-        self._optional("AT+CLIP=1")             # caller id with RING, for missed calls
-        self.smsc = self._read_smsc()
+        # Right after power-on the SIM may be busy at any of these commands, also after +CPIN?
+        # said READY: each is repeated until sim_busy_wait has passed (see at()).
+        self._sim_deadline = time.monotonic() + self.sim_busy_wait
+        try:
+            self.at("AT")
+            self.at("ATE0")
+            self.at("AT+CMEE=1")
+            self._unlock_sim()
+            self.at("AT+CMGF=0")
+            self._choose_storages()
+            self._choose_indications()
+            self._optional("AT+CLIP=1")             # caller id with RING, for missed calls
+            self.smsc = self._read_smsc()
+        finally:
+            self._sim_deadline = None
         self._ready = True
 
     def _unlock_sim(self) -> None:
-        deadline = time.monotonic() + self.sim_busy_wait
         while True:
-            try:
-                state = answers.cpin_state(self.at("AT+CPIN?", final_optional=True))
-            except CmeError as error:
-                if error.code == 14 and time.monotonic() < deadline:   # SIM busy after power-on
-                    time.sleep(0.5)
-                    continue
-                raise
+            state = answers.cpin_state(self.at("AT+CPIN?", final_optional=True))
             if state == "READY":
                 return
+            if state == "NOT READY":
+                self._wait_for_sim("+CPIN: NOT READY")
+                continue
             if state == "SIM PIN" and self.pin:
                 self._enter_pin()
                 continue
@@ -350,6 +375,11 @@ def phone_number(recipient: str) -> str:
         raise pdu.PduError(f"recipient {recipient!r} is not a phone number: "
                            "give 1 to 20 digits, optionally after a leading +")
     return recipient
+
+
+def _sim_busy(error: CommandError) -> bool:
+    """"SIM busy": +CME ERROR: 14 (TS 27.007 §9.2.1) or +CMS ERROR: 314 (TS 27.005 §3.2.5)."""
+    return (isinstance(error, CmeError) and error.code == 14) or (isinstance(error, CmsError) and error.code == 314)
 
 
 def header_numbers(header: str) -> list[int | None]:

@@ -1,11 +1,12 @@
 """One modem through the engine, against every simulator profile, over real pseudo-terminals."""
+import time
 
 import pytest
 
 from modem import events, pdu
-from modem.device import Modem, SimLocked
+from modem.device import Modem, SimLocked, SimNotReady
 from modem.errors import AtTimeout, CmeError, CmsError, PortGone, SendFailed
-from modem.sim.commandline import TEST
+from modem.sim.commandline import READ, TEST
 from modem.sim.network import NetworkSettings
 from modem.sim.profiles import PROFILES
 from modem.sim.simulator import Simulator
@@ -205,9 +206,48 @@ def test_sim_busy_after_power_on_is_waited_for(simulator):
     with Modem(sim_modem.path, timeout=2) as device:
         assert device.registered()
     sim_modem.set_sim_busy(5)
-    with pytest.raises(CmeError) as busy:
+    with pytest.raises(SimNotReady) as busy:
         Modem(sim_modem.path, timeout=2, sim_busy_wait=0.2).open()
-    assert busy.value.code == 14
+    assert isinstance(busy.value.__cause__, CmeError) and busy.value.__cause__.code == 14
+
+
+def busy_from_first(sim_modem, handler: str, kind: str, seconds: float = 0.3) -> None:
+    """Arm the simulator's SIM-busy fault when `handler` is first called: the SIM said READY,
+    but is still starting when this command comes (+CMS ERROR: 314 / +CME ERROR: 14)."""
+    answer, armed = getattr(sim_modem, handler), []
+
+    def busy_then_answer(cmd):
+        if not armed:
+            armed.append(sim_modem.set_sim_busy(seconds))
+        sim_modem.require_sim(kind)
+        return answer(cmd)
+    setattr(sim_modem, handler, busy_then_answer)
+
+
+@pytest.mark.parametrize("handler, kind", [("at_cpms", "CMS"), ("at_cnmi", "CME"), ("at_cnmi", "CMS"),
+                                           ("at_csca", "CMS")])
+def test_sim_busy_at_later_set_up_commands_is_waited_for(simulator, handler, kind):
+    """Set-up waits the SIM out at every command, rather than falling back to defaults."""
+    sim_modem = simulator.add_modem()
+    busy_from_first(sim_modem, handler, kind)
+    with Modem(sim_modem.path, timeout=2, sim_busy_wait=5) as device:
+        assert device.storages == ("SM", "SM", "SM")
+        assert device.smsc == simulator.network.settings.smsc
+        assert sim_modem.settings.cnmi[:2] == (2, 1)
+
+
+def test_sim_not_ready_is_waited_for(simulator):
+    """+CPIN: NOT READY while the SIM starts (TS 27.007 §8.3 lists no such state, modems say it)."""
+    sim_modem = simulator.add_modem()
+    answer = sim_modem.at_cpin
+    sim_modem.set_sim_busy(0.3)
+    sim_modem.at_cpin = lambda cmd: (["+CPIN: NOT READY"] if cmd.form == READ and sim_modem.faults.busy_until
+                                     > time.monotonic() else answer(cmd))
+    with Modem(sim_modem.path, timeout=2, sim_busy_wait=5) as device:
+        assert device.registered()
+    sim_modem.set_sim_busy(5)
+    with pytest.raises(SimNotReady, match="NOT READY"):
+        Modem(sim_modem.path, timeout=2, sim_busy_wait=0.2).open()
 
 
 @pytest.mark.parametrize("flow", ["none", "rtscts", "dsrdtr", "xonxoff"])
