@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 STOP_WORDS = ("停止", "stop", "ストップ", "配信停止", "送らないで")
 PAID_WORDS = ("払いました", "振り込みました", "振込みました", "振込しました", "支払済", "支払い済",
               "支払いました", "入金しました", "振込済", "払った")
+WITHHELD = "非通知"                    # the sender of a call whose caller id is withheld
 STAFF_ANSWER = re.compile(r"^\s*[#＃](\d+)\s*(.*)$", re.S)
 
 
@@ -122,9 +123,10 @@ class Inbox:
         received.forwards = self._forward(conn, received, customer, now)
         return received
 
-    def record_call(self, sim_id: int | None, number: str, now: datetime) -> Received | None:
-        """An incoming call: logged once per caller per minute and passed on as a missed call."""
-        phone = e164(number) or number
+    def record_call(self, sim_id: int | None, number: str | None, now: datetime) -> Received | None:
+        """An incoming call: logged once per caller per minute and passed on as a missed call.
+        An empty number (+CLIP "" : caller id withheld) is the caller 非通知."""
+        phone = e164(number or "") or (number or "").strip() or WITHHELD
         with self.db.write() as conn:
             recent = conn.execute("SELECT 1 FROM inbox WHERE sender=? AND kind='call' AND received_at > ?",
                                   (phone, iso(now - timedelta(minutes=1)))).fetchone()
@@ -160,8 +162,14 @@ class Inbox:
              iso(now))).lastrowid
         received = Received(inbox_id, phone, original, "staff-answer",
                             conversation["id"] if conversation else None, staff_answer=True)
-        if conversation is None or not text:
-            log.warning("staff %s answered unknown conversation #%s", staff["name"], code)
+        if conversation is None or not text or conversation["phone"] == WITHHELD:
+            problem = ("の会話が見つかりません。" if conversation is None else
+                       "は非通知の着信のため返信できません。" if conversation["phone"] == WITHHELD else
+                       "の返信の本文がありません。")
+            log.warning("staff %s answered #%s: %s", staff["name"], code, problem)
+            message = self.outbox.enqueue(key=f"staff-answer:{inbox_id}", kind="forward", recipient=phone,
+                                          body=f"#{code} {problem}", not_before=now, now=now)
+            received.forwards = [message] if message else []
             return received
         message = self.outbox.enqueue(key=f"relay:{inbox_id}", kind="reply", recipient=conversation["phone"],
                                       body=text, not_before=now, now=now, customer_id=conversation["customer_id"],

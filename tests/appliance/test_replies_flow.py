@@ -210,3 +210,33 @@ def test_a_customer_imported_later_on_an_opted_out_handset_gets_nothing(tmp_path
     assert db.one("SELECT opted_out FROM customers WHERE name='サンプル商店'")[0] == 1
     clock.advance(timedelta(days=3))
     assert tick() == 0 and db.one("SELECT count(*) FROM outbox")[0] == 0
+
+
+@pytest.mark.parametrize("text, told", [("#99 明日確認します", "#99 の会話が見つかりません。"),
+                                        ("#1", "#1 の返信の本文がありません。")])
+def test_a_staff_answer_that_cannot_be_relayed_is_answered_to_the_staff_phone(tmp_path, text, told):
+    db, clock, inbox, _ = _box(tmp_path)
+    with db.write() as conn:
+        conn.execute("INSERT INTO staff (name, phone) VALUES ('佐藤', ?)", (STAFF_PHONE,))
+    _reply(inbox, clock, "請求書が届いていません")                            # conversation #1
+    received = _reply(inbox, clock, text, sender=STAFF_PHONE)
+    assert received.staff_answer
+    sent = [tuple(r) for r in db.query("SELECT recipient, kind, body FROM outbox WHERE recipient != ?"
+                                       " OR body NOT LIKE '[#%'", (STAFF_PHONE,))]
+    assert sent == [(STAFF_PHONE, "forward", told)]
+
+
+def test_a_call_from_a_withheld_number_is_a_missed_call_from_hitsuchi(tmp_path):
+    """+CLIP with an empty number (caller id withheld, TS 27.007 §7.6 CLI validity 1): logged and
+    passed on as 非通知 once, and a staff answer to it is refused, not sent to nowhere."""
+    db, clock, inbox, _ = _box(tmp_path)
+    with db.write() as conn:
+        conn.execute("INSERT INTO staff (name, phone) VALUES ('佐藤', ?)", (STAFF_PHONE,))
+    call = inbox.record_call(1, "", clock.now())
+    assert inbox.record_call(1, "", clock.now()) is None                         # the same call ringing on
+    assert [tuple(r) for r in db.query("SELECT sender, kind FROM inbox")] == [("非通知", "call")]
+    (forward,) = [r[0] for r in db.query("SELECT body FROM outbox WHERE recipient = ?", (STAFF_PHONE,))]
+    assert forward == f"[#{call.conversation_id} 非通知] （不在着信）"
+    _reply(inbox, clock, f"#{call.conversation_id} 折り返します", sender=STAFF_PHONE)
+    assert db.one("SELECT body FROM outbox ORDER BY id DESC LIMIT 1")[0] == \
+        f"#{call.conversation_id} は非通知の着信のため返信できません。"
