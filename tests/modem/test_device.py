@@ -1,4 +1,5 @@
 """One modem through the engine, against every simulator profile, over real pseudo-terminals."""
+import threading
 import time
 
 import pytest
@@ -250,11 +251,71 @@ def test_sim_not_ready_is_waited_for(simulator):
         Modem(sim_modem.path, timeout=2, sim_busy_wait=0.2).open()
 
 
-@pytest.mark.parametrize("flow", ["none", "rtscts", "dsrdtr", "xonxoff"])
-def test_every_flow_control_setting_opens_and_talks(simulator, flow):
+@pytest.mark.parametrize("flow, settings", [
+    ("none", (False, False, False)), ("rtscts", (True, False, False)),
+    ("dsrdtr", (False, True, False)), ("xonxoff", (False, False, True))])
+def test_every_flow_control_setting_opens_and_talks(simulator, flow, settings):
     sim_modem = simulator.add_modem()
     with Modem(sim_modem.path, flow=flow, timeout=2) as device:
+        port = device.connection.serial
+        assert (port.rtscts, port.dsrdtr, port.xonxoff) == settings
         assert device.signal() == -77
+
+
+class Pauses(threading.Event):
+    """A `stop` for Modem.reconnect that records each pause asked for instead of sleeping;
+    `on_pause(n)` runs at the n-th pause (1-based)."""
+
+    def __init__(self, on_pause=lambda n: None, limit: int = 20):
+        super().__init__()
+        self.asked: list[float] = []
+        self.on_pause, self.limit = on_pause, limit
+
+    def wait(self, timeout=None) -> bool:
+        self.asked.append(timeout)
+        self.on_pause(len(self.asked))
+        return len(self.asked) >= self.limit
+
+
+@pytest.mark.parametrize("fails", ["unplugged", "sim_busy"])
+def test_reconnect_pauses_grow_and_are_bounded(simulator, tmp_path, fails):
+    """Whether the device node is missing or the modem does not answer yet, each attempt waits
+    longer than the one before, up to the last pause, which repeats; back once it answers."""
+    sim_modem = simulator.add_modem(link=str(tmp_path / "ttyUSB0"))
+    device = Modem(sim_modem.path, timeout=0.2).open()
+    if fails == "unplugged":
+        sim_modem.unplug()
+        comes_back = sim_modem.replug
+    else:
+        sim_modem.set_sim_busy(60)
+        device.sim_busy_wait = 0
+        comes_back = lambda: sim_modem.set_sim_busy(0)
+    pauses = Pauses(on_pause=lambda n: n == 6 and comes_back())
+    device.reconnect(pauses, backoff=(0.01, 0.02, 0.04, 0.08))
+    assert pauses.asked == [0.01, 0.02, 0.04, 0.08, 0.08, 0.08]
+    assert device.signal() == -77
+    device.close()
+
+
+def test_reconnect_gives_up_when_stopped(simulator, tmp_path):
+    sim_modem = simulator.add_modem(link=str(tmp_path / "ttyUSB0"))
+    device = Modem(sim_modem.path, timeout=0.2).open()
+    sim_modem.unplug()
+    pauses = Pauses(limit=3)
+    with pytest.raises(PortGone, match="stopped waiting"):
+        device.reconnect(pauses, backoff=(0.01, 0.05))
+    assert pauses.asked == [0.01, 0.05, 0.05]
+
+
+def test_sim_wanting_its_puk_is_reported_and_no_code_is_tried(simulator):
+    """A SIM locked after three wrong PINs wants its PUK: only staff can give it (a wrong PUK
+    brings the SIM closer to being blocked for good), so nothing is entered, even a PIN."""
+    sim_modem = simulator.add_modem(pin="1234")
+    sim_modem.sim.pin_tries = 0
+    for pin in (None, "1234"):
+        with pytest.raises(SimLocked, match="SIM PUK"):
+            Modem(sim_modem.path, pin=pin, timeout=2).open()
+    assert (sim_modem.sim.state, sim_modem.sim.puk_tries) == ("SIM PUK", 10)
 
 
 def test_unknown_flow_control_is_named():

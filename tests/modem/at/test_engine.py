@@ -1,10 +1,11 @@
 """The engine's rules on an in-memory link that splits and merges what the modem writes."""
+import logging
 import random
 import threading
 
 import pytest
 
-from modem.at.engine import AtEngine
+from modem.at.engine import TRACE, AtEngine
 from modem.errors import AtTimeout, CmeError, CmsError, PortGone
 
 
@@ -210,3 +211,17 @@ def test_final_result_later_than_the_grace_never_reaches_the_next_command():
     with pytest.raises(CmsError) as refused:
         link.engine.command('AT+CPMS="XX"')
     assert refused.value.code == 302
+
+
+def test_raw_traffic_is_logged_at_trace_and_not_at_debug(caplog):
+    """Rule 9: the bytes each way at TRACE (5), below DEBUG, so a DEBUG log stays readable."""
+    link = Link({"AT+CSQ": b"\r\n+CSQ: 18,99\r\n\r\nOK\r\n"})
+    caplog.set_level(logging.DEBUG, logger="modem.at.engine")
+    link.engine.command("AT+CSQ")
+    assert not [r for r in caplog.records if "AT+CSQ" in r.getMessage() or " <- " in r.getMessage()]
+    caplog.set_level(TRACE, logger="modem.at.engine")
+    link.engine.command("AT+CSQ")
+    raw = [(r.levelno, r.getMessage()) for r in caplog.records]
+    assert (TRACE, "modem -> b'AT+CSQ\\r'") in raw
+    assert {level for level, message in raw if message.startswith("modem <- ")} == {TRACE}
+    assert logging.getLevelName(TRACE) == "TRACE" and TRACE < logging.DEBUG
