@@ -49,9 +49,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"  模擬モデムの操作 (simulator control): {control.url}  (GET /modems, /handsets; POST /sms)")
         print("  状態: tokusoku --db var/demo.db outbox / inbox      停止: Ctrl-C", flush=True)
         print(f"  管理画面: http://{config.web_host}:{config.web_port}/  （初回は管理者を作成）", flush=True)
+    dog = watchdog.Watchdog(app)          # READY=1 and the pings, under systemd (Type=notify)
     app.start()
     stop_web = _start_frontend(args, app, config)
-    dog = watchdog.Watchdog(app)          # READY=1 and the pings, under systemd (Type=notify)
     dog.start()
     done = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):

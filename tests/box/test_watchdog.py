@@ -104,6 +104,48 @@ def test_a_stopped_scheduler_stops_the_pings(make_app, notify_socket):
         dog.stop()
 
 
+def test_a_hung_scheduler_job_stops_the_pings_and_status_names_it(make_app, notify_socket):
+    """The scheduler keeps `running` while its reminder tick hangs: the job itself must be seen."""
+    app = make_app(modems=1)
+    release = threading.Event()
+    carry_on = app.tick
+    app.tick = lambda: release.wait() and carry_on()             # the first tick hangs until released
+    dog = Watchdog(app, address=notify_socket.path, interval=0.05, job_limit=0.5)    # before the first tick
+    app.start()
+    dog.start()
+    try:
+        wait_for(lambda: any(t.startswith("STATUS=hung") for t in notify_socket.texts()), what="pings stopped")
+        assert app.scheduler.running
+        hung = next(t for t in notify_socket.texts() if t.startswith("STATUS=hung"))
+        assert "reminders" in hung, hung
+        stopped = time.monotonic()
+        wait_for(lambda: time.monotonic() - stopped > 0.5, what="a while")      # ten ping intervals
+        assert notify_socket.pings_since(stopped) == 0
+        state = watchdog.health(app, job_limit=0.5)
+        assert not state["ok"] and [j["job"] for j in state["jobs"]] == ["reminders"]
+        release.set()
+        back = time.monotonic()
+        wait_for(lambda: notify_socket.pings_since(back) >= 3, what="pings again after the tick returned")
+        assert watchdog.health(app, job_limit=0.5)["jobs"] == []
+    finally:
+        release.set()
+        dog.stop()
+
+
+def test_a_quick_job_never_counts_as_hung(make_app):
+    """Jobs that end (even before their submission is reported) leave nothing running behind."""
+    app = make_app(modems=1)
+    done = threading.Event()
+    dog = Watchdog(app, address="", job_limit=0.0)
+    app.start()
+    for i in range(20):
+        app.scheduler.add_job(lambda: None, id=f"quick{i}")
+    app.scheduler.add_job(done.set, id="last")
+    wait_for(done.is_set, what="the jobs ran")
+    wait_for(lambda: watchdog.hung_jobs(app, job_limit=0.0) == [], what="every job seen to end")
+    assert dog is not None
+
+
 def test_tokusoku_run_notifies_systemd(tmp_path, notify_socket):
     """The runner's hook: READY=1 after start, pings at half of $WATCHDOG_USEC, STOPPING=1 on SIGTERM."""
     with socket.socket() as probe:
