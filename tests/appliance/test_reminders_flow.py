@@ -49,6 +49,35 @@ def test_plan_steps_go_out_once_at_allowed_hours(make_app, network):
     assert all(r[0] == CUSTOMER for r in app.db.query("SELECT recipient FROM outbox"))
 
 
+NOTICE = "山田 太郎様 サンプル商事です。請求書INV-1（¥12,000）のお支払い期限は12月10日です。お問い合わせ 03-1234-5678"
+DUE_TODAY = "山田 太郎様 サンプル商事です。本日12月10日が請求書INV-1（¥12,000）のお支払い期限です。お済みでしたらご容赦ください。"
+OVERDUE = ("山田 太郎様 サンプル商事です。請求書INV-1（¥12,000、期限12月10日）のご入金が確認できておりません。"
+           "お手数ですがご確認ください。お問い合わせ 03-1234-5678")
+
+
+def test_every_default_step_goes_out_once_at_an_allowed_hour_with_its_text(make_app, network):
+    """The default plan (-3, 0, +3, +7, +14 days at 10:00) walked day by day: nothing before a
+    step's time, that step's text once at its time, nothing more after +14."""
+    from appliance.schedule import SendingRules, allowed
+    app = make_app(start=datetime(2026, 12, 1, 9, 0, tzinfo=TOKYO))
+    add_invoice(app, "INV-1", "山田 太郎", CUSTOMER, 12000, "2026-12-10")
+    app.start()
+    for step, (day, text) in enumerate([(7, NOTICE), (10, DUE_TODAY), (13, OVERDUE), (17, OVERDUE),
+                                        (24, OVERDUE)], start=1):
+        app.clock.set(datetime(2026, 12, day, 9, 59, tzinfo=TOKYO))
+        assert app.tick() == 0, f"step {step} before its time"
+        app.clock.set(datetime(2026, 12, day, 10, 0, tzinfo=TOKYO))
+        assert app.tick() == 1 and app.tick() == 0, f"step {step} once"
+        wait_for(lambda: len(texts(network)) == step, what=f"step {step}")
+        assert texts(network)[-1] == text
+        sent_at = app.db.one("SELECT sent_at FROM outbox WHERE kind='reminder' ORDER BY id DESC")[0]
+        assert allowed(datetime.fromisoformat(sent_at), SendingRules())
+    app.clock.set(datetime(2027, 1, 31, 10, 0, tzinfo=TOKYO))
+    assert app.tick() == 0
+    settle(app)
+    assert len(texts(network)) == 5 and statuses(app) == ["delivered"] * 5
+
+
 def test_at_most_one_reminder_per_customer_a_day(tmp_path):
     from appliance.db import Database
     from appliance.outbox import Outbox

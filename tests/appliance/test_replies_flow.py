@@ -43,11 +43,22 @@ def test_reply_reaches_staff_by_sms_and_mail_within_two_seconds(make_app, networ
 
 
 def test_stop_opts_out_and_cancels(make_app, network):
-    app, customer, _ = started(make_app)
-    app.tick()                                     # the -3 step is due at the start time
+    from datetime import datetime
+    from appliance.clock import TOKYO
+    app = make_app(start=datetime(2026, 12, 7, 22, 0, tzinfo=TOKYO))      # quiet hours: reminders wait
+    customer, _ = add_invoice(app, "INV-7", "山田 太郎", CUSTOMER, 5500, "2026-12-10")
+    app.start()
+    wait_for(lambda: all(w.modem for w in app.workers), what="modems connected")
+    app.tick()                                     # the -3 step (10:00 today) waits for 08:00
+    assert [r[0] for r in app.db.query("SELECT status FROM outbox WHERE kind='reminder'")] == ["queued"]
     network.send_sms(CUSTOMER, network.modems[0].sim.number, "停止")
     wait_for(lambda: app.db.one("SELECT opted_out FROM customers WHERE id=?", (customer,))[0] == 1)
+    assert [r[0] for r in app.db.query("SELECT status FROM outbox WHERE kind='reminder'")] == ["cancelled"]
     wait_for(lambda: any("配信停止" in t for t in staff_texts(network)))
+    app.clock.set(datetime(2026, 12, 8, 9, 0, tzinfo=TOKYO))                 # morning: nothing goes
+    assert app.tick() == 0
+    settle(app)
+    assert network.network.handset(CUSTOMER).received == []
 
 
 def test_paid_reply_pauses_reminders_and_asks_staff(make_app, network):

@@ -78,3 +78,42 @@ def test_defaults():
     config = from_dict({})
     assert (config.rules.quiet_start.hour, config.rules.quiet_end.hour, str(config.rules.zone)) == (21, 8, "Asia/Tokyo")
     assert config.modems == [] and config.smtp is None
+
+
+def test_inbox_command_shows_replies_newest_first_as_text_and_json(tmp_path):
+    from datetime import datetime
+    from appliance.clock import TOKYO
+    from appliance.db import Database
+    from appliance.outbox import Outbox
+    from appliance.replies import Inbox
+    from modem import pdu
+    db_path = tmp_path / "t.db"
+
+    def inbox(*args):
+        result = subprocess.run([sys.executable, "-m", "appliance.cli", "--db", str(db_path), "inbox", *args],
+                                capture_output=True, text=True, timeout=30)
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+    database = Database(db_path)
+    assert "（受信はありません）" in inbox() and json.loads(inbox("--json")) == []
+    now = datetime(2026, 12, 7, 10, 0, tzinfo=TOKYO)
+    add_invoice(type("A", (), {"db": database, "clock": type("C", (), {"now": lambda self: now})()})(),
+                "INV-1", "山田 太郎", "+819012345678", 1000, "2026-12-10")
+    with database.write() as conn:
+        conn.execute("INSERT INTO sims (id, number) VALUES (1, '+817000000001')")
+    box = Inbox(database, Outbox(database))
+    for text in ("来週払います", "停止"):
+        (part,) = pdu.encode_deliver("09012345678", text, now)
+        box.store_part(1, part.hex, pdu.decode(part.hex), now)
+    box.record_call(1, "+818011112222", now)
+    database.close()
+    rows = json.loads(inbox("--json"))
+    assert [(r["sender"], r["customer"], r["kind"], r["rule"], r["text"]) for r in rows] == [
+        ("+818011112222", None, "call", None, "（不在着信）"),
+        ("+819012345678", "山田 太郎", "sms", "opt-out", "停止"),
+        ("+819012345678", "山田 太郎", "sms", None, "来週払います")]
+    assert rows[1]["conversation_id"] == rows[2]["conversation_id"] and rows[2]["received_at"].startswith("2026-12-07T01:00")
+    lines = inbox().splitlines()
+    assert len(lines) == 3 and "2026-12-07 10:00 山田 太郎: 停止  [opt-out]" in lines[1]
+    assert "+818011112222: （不在着信）" in lines[0]
+    assert len(json.loads(inbox("--json", "--limit", "1"))) == 1
