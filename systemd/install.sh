@@ -143,7 +143,8 @@ install_all() {
     ensure_venv
     put "$SOURCE/README.md" "$OPT/README.md" 644
     write_wrapper
-    folder "$ETC" 755
+    # As the unit's ConfigurationDirectoryMode=0750: the service user reads it through the group.
+    folder "$ETC" 750 "root:$SERVICE_USER"
     if [ ! -e "$ETC/tokusoku.toml" ]; then
         put "$SOURCE/systemd/tokusoku.example.toml" "$ETC/tokusoku.toml" 640
         host chown "root:$SERVICE_USER" /etc/tokusoku/tokusoku.toml

@@ -75,3 +75,18 @@ def test_purge_needs_uninstall(tmp_path):
     result = subprocess.run(["bash", str(INSTALL), "--root", str(tmp_path), "--purge"], capture_output=True,
                             text=True, timeout=60)
     assert result.returncode == 2 and "--purge goes with --uninstall" in result.stderr
+
+
+def test_folders_get_the_modes_the_unit_asks_for(tmp_path):
+    """systemd applies ConfigurationDirectoryMode=/StateDirectoryMode= at every start: the
+    installer must create the folders the same way, or the two fight (and a 755 /etc/tokusoku
+    shows the configuration folder to every user until the first start)."""
+    unit = (SYSTEMD / "tokusoku.service").read_text()
+    wanted = dict(line.split("=", 1) for line in unit.splitlines() if "DirectoryMode=" in line)
+    root = tmp_path / "box"
+    output = install(root)
+    for key, folder in (("ConfigurationDirectoryMode", "etc/tokusoku"), ("StateDirectoryMode", "var/lib/tokusoku")):
+        assert oct(os.stat(root / folder).st_mode)[-3:] == wanted[key].lstrip("0"), (key, folder)
+    # The service user reads the configuration through the folder's group (systemd leaves the
+    # owner of a ConfigurationDirectory alone).
+    assert "would run: chown root:tokusoku /etc/tokusoku" in output
