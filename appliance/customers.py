@@ -14,6 +14,9 @@ from appliance.clock import iso
 
 # Customers whose phone some customer record has opted out (for `... WHERE c.phone NOT IN`).
 OPTED_OUT_PHONES = "SELECT phone FROM customers WHERE opted_out = 1 AND phone IS NOT NULL"
+# A customer `c` who may get an SMS: a mobile number that no record on the same handset opted out.
+REACHABLE = ("c.opted_out = 0 AND c.sms_capable = 1 AND c.phone IS NOT NULL"
+             " AND NOT EXISTS (SELECT 1 FROM customers o WHERE o.phone = c.phone AND o.opted_out = 1)")
 
 
 def on_handset(conn: sqlite3.Connection, phone: str) -> list[int]:

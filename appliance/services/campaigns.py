@@ -10,9 +10,9 @@ from datetime import date
 
 from appliance import campaigns
 from appliance.clock import iso
+from appliance.customers import REACHABLE
 
 CHUNK = 20000
-_REACHABLE = "c.opted_out = 0 AND c.sms_capable = 1 AND c.phone IS NOT NULL"
 
 
 class CampaignError(ValueError):
@@ -56,17 +56,18 @@ class CampaignServices:
         return sql, params
 
     def campaign_estimate(self, audience: Audience, body: str) -> dict:
-        """What starting would do: {count (customers reachable by SMS), excluded (matching but opted
-        out or without a mobile number), info (text_info of body), cost (parts x cost_per_part x
+        """What starting would do: {count (handsets reachable by SMS: customers sharing a phone get
+        one message), excluded (matching but opted out or without a mobile number), info (text_info of body), cost (parts x cost_per_part x
         count, yen), sample (up to 20 customers: name, phone)}. Writes nothing."""
         sql, params = self._audience_sql(audience)
-        matching, count = self.db.one(f"SELECT count(*), coalesce(sum({_REACHABLE}), 0) FROM customers c"
-                                      f" WHERE c.id IN ({sql})", tuple(params))
+        matching, reachable, count = self.db.one(
+            f"SELECT count(*), coalesce(sum({REACHABLE}), 0), count(DISTINCT CASE WHEN {REACHABLE} THEN c.phone END)"
+            f" FROM customers c WHERE c.id IN ({sql})", tuple(params))
         sample = self.db.query(f"SELECT c.id, c.name, c.phone FROM customers c WHERE c.id IN ({sql})"
-                               f" AND {_REACHABLE} ORDER BY c.id LIMIT 20", tuple(params))
+                               f" AND {REACHABLE} ORDER BY c.id LIMIT 20", tuple(params))
         body = (body or "").replace("\r\n", "\n").strip()
         info = self.text_info(body) if body else None
-        return {"count": count, "excluded": matching - count, "info": info,
+        return {"count": count, "excluded": matching - reachable, "info": info,
                 "cost": (info["parts"] if info else 0) * self.cost_per_part * count,
                 "sample": [dict(r) for r in sample]}
 
@@ -80,7 +81,7 @@ class CampaignServices:
             raise CampaignError("本文が長すぎます")
         sql, params = self._audience_sql(audience)
         ids = [r[0] for r in self.db.query(
-            f"SELECT c.id FROM customers c WHERE c.id IN ({sql}) AND {_REACHABLE}", tuple(params))]
+            f"SELECT c.id FROM customers c WHERE c.id IN ({sql}) AND {REACHABLE}", tuple(params))]
         if not ids:
             raise CampaignError("条件に合う送信先がありません")
         return name, body, ids

@@ -45,6 +45,21 @@ def test_cost_counts_parts_and_leaves_out_opted_out_customers(customers):
     assert (estimate["count"], estimate["excluded"], estimate["info"]["parts"], estimate["cost"]) == (2, 1, 2, 12)
 
 
+def test_one_message_per_handset_and_none_where_any_record_opted_out(client, customers):
+    """Two customer records on one phone (株式会社 and (株)) are one person's handset."""
+    extra = ("請求書番号,取引先名,電話番号,金額,支払期日\n"
+             "C-5,株式会社ウエダ,090-1111-0003,5000,2026/12/01\n"      # C-3's phone, another name
+             "C-6,石井商店,090-1111-0002,6000,2026/12/01\n")          # C-2's phone
+    assert import_invoices(customers.db, extra.encode(), name="u.csv", clock=customers.clock).imported == 2
+    with customers.db.write() as conn:       # one record on C-2's phone opted out, the other not (as before)
+        conn.execute("UPDATE customers SET opted_out = 1 WHERE name = '石井商店'")
+    estimate = customers.campaign_estimate(Audience(), FORM["body"])
+    assert (estimate["count"], estimate["excluded"]) == (2, 2)
+    logged_in(client, customers, role="staff")
+    client.post("/campaigns/start", data=FORM)
+    assert [m["recipient"] for m in campaign_messages(customers)] == ["+819011110001", "+819011110003"]
+
+
 def test_start_queues_once_per_customer_and_is_audited(client, customers):
     logged_in(client, customers, role="staff")
     response = client.post("/campaigns/start", data=FORM, follow_redirects=True)
