@@ -160,6 +160,9 @@ class Modem(Storages):
             self._choose_storages()
             self._choose_indications()
             self._optional("AT+CLIP=1")             # caller id with RING, for missed calls
+            # The network's time in +CCLK? (TS 27.007 §8.41): SIMCom leaves NITZ updates off, and its
+            # +CCLK? then tells its own clock, counted from power-on. Saved by the modem; harmless.
+            self._optional("AT+CTZU=1")
             self.smsc = self._read_smsc()
         finally:
             self._sim_deadline = None

@@ -3,6 +3,7 @@ operator, network time, USSD, caller id."""
 from __future__ import annotations
 
 import time
+from datetime import datetime, timedelta, timezone
 
 from modem.sim.commandline import READ, SET, TEST, Command
 from modem.sim.results import cme
@@ -12,6 +13,8 @@ from modem.sim.subscribers import SimLocked
 # Cell identity shown by +CREG=2 and friends; AcT 7 is E-UTRAN (LTE).
 LAC, CELL, ACT = "1A2B", "01C3D4E5", 7
 OPERATOR = {0: "NTT DOCOMO", 1: "DOCOMO", 2: "44010"}
+# Where a modem's own clock starts at power-on when it does not follow the network's time.
+OWN_CLOCK_EPOCH = datetime(2000, 1, 1, tzinfo=timezone.utc)
 
 
 class NetworkCommands:
@@ -133,14 +136,25 @@ class NetworkCommands:
 
     # -- time, USSD, calls -------------------------------------------------------------------------
     def at_cclk(self, cmd: Command):
-        """Network time (NITZ) as "yy/MM/dd,hh:mm:ss±zz", zone in quarter hours (TS 27.007 §8.15)."""
-        if cmd.form == TEST:
+        """Network time (NITZ) as "yy/MM/dd,hh:mm:ss±zz", zone in quarter hours (TS 27.007 §8.15);
+        without automatic updates (AT+CTZU=0, SIMCom's default) the modem's own clock, which
+        starts at 2000-01-01 00:00 UTC on power-on."""
+        if cmd.form in (TEST, SET):
             return []
-        if cmd.form == SET:
-            return []
-        now = self.network.now()
+        if self.ctzu == 1 or (self.ctzu is None and self.profile.nitz_by_default):
+            now = self.network.now()
+        else:
+            now = OWN_CLOCK_EPOCH + timedelta(seconds=time.monotonic() - self.powered_at)
         quarters = int(now.utcoffset().total_seconds() // 900)
         return [f'+CCLK: "{now:%y/%m/%d,%H:%M:%S}{quarters:+03d}"']
+
+    def at_ctzu(self, cmd: Command):
+        """Automatic time zone update from NITZ (TS 27.007 §8.41): 0 off, 1 on; kept across reboots."""
+        if cmd.form == READ:
+            return [f"+CTZU: {self.ctzu if self.ctzu is not None else int(self.profile.nitz_by_default)}"]
+        if cmd.form == TEST:
+            return ["+CTZU: (0,1)"]
+        self.ctzu = cmd.int_arg(0, 0, allowed=range(2))
 
     def at_cusd(self, cmd: Command):
         """USSD (TS 27.007 §7.15): a balance enquiry is answered a moment later."""

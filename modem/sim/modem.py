@@ -43,6 +43,8 @@ class SimModem(BasicCommands, NetworkCommands, SmsCommands):
         self.faults = Faults()
         self.cfun = 1
         self.sim_busy_after_boot = 0.0
+        self.ctzu: int | None = None    # AT+CTZU as set; None: the profile's default. Non-volatile.
+        self.powered_at = time.monotonic()
         self._reference = random.randrange(256)
         self._lock = threading.RLock()
         self._line = bytearray()
@@ -82,6 +84,7 @@ class SimModem(BasicCommands, NetworkCommands, SmsCommands):
             self.settings = Settings()
             self.storages.reset_selection()
             self.cfun = 1
+            self.powered_at = time.monotonic()
             self._line.clear()
             self._entry = None
             self.sim.power_on()

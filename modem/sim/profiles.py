@@ -39,6 +39,9 @@ class Profile:
     ati_lines: tuple[str, ...] = ()
     # Some LTE modems answer AT+CREG? with "searching" while attached (DESIGN.md, "The network").
     creg_lte_searching: bool = False
+    # +CCLK? follows the network's time (NITZ) out of the box. SIMCom modems leave automatic
+    # updates off (AT+CTZU=0) and answer from their own clock, which starts at power-on.
+    nitz_by_default: bool = True
 
     def with_overrides(self, **changes) -> "Profile":
         return replace(self, **changes)
@@ -75,13 +78,15 @@ HUAWEI = Profile(
 SIMCOM = Profile(
     # SIMCom SIM7600 / A7670 class (SIMCom AT command manual, +CMGS: the prompt is ">" on a line of
     # its own). Status reports are stored in SR and announced as +CDSI: "SR",<index>; the modem
-    # prints RDY, +CPIN: READY, SMS DONE and PB DONE after boot.
+    # prints RDY, +CPIN: READY, SMS DONE and PB DONE after boot. AT+CTZU (automatic time zone
+    # update from NITZ) is 0 by default: +CCLK? tells the modem's own clock until it is set to 1.
     name="simcom",
     manufacturer="SIMCOM INCORPORATED",
     model="SIMCOM_SIM7600JC-H",
     revision="LE20B04SIM7600M22",
     prompt=b"\r\n>\r\n",
     boot_lines=("RDY", "+CPIN: READY", "SMS DONE", "PB DONE"),
+    nitz_by_default=False,
     ati_lines=("Manufacturer: SIMCOM INCORPORATED", "Model: SIMCOM_SIM7600JC-H",
                "Revision: LE20B04SIM7600M22", "IMEI: {imei}", "+GCAP: +CGSM"),
 )

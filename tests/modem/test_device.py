@@ -356,3 +356,10 @@ def test_one_storage_receives_and_is_read_when_offered(pair):
     """The simulator offers SM for mem1 and mem3 in every profile: it is chosen for both."""
     _, device = pair
     assert device.receive_storages() == (device.storages[0],) == (device.storages[2],)
+
+
+def test_set_up_turns_network_time_on(pair, simulator):
+    """After open, +CCLK? tells the network's time on every profile (SIMCom needs AT+CTZU=1)."""
+    _, device = pair
+    (line,) = [l for l in device.at("AT+CCLK?") if l.startswith("+CCLK")]
+    assert line.startswith(f'+CCLK: "{simulator.network.now():%y/%m/%d},')

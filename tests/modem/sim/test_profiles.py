@@ -155,3 +155,24 @@ def test_quectel_qind_csq_arrives_unasked(simulator, monkeypatch):
     assert data.startswith(b'\r\n+QIND: "csq",18,99\r\n\r\n+QIND: "csq",18,99\r\n')
     client.close()
 
+
+
+def test_simcom_tells_its_own_clock_until_ctzu_is_on(open_modem, simulator):
+    """SIMCom: AT+CTZU=0 by default, +CCLK? counts from 2000-01-01 at power-on; with AT+CTZU=1 it
+    gives the network's time, and the setting survives a reboot (non-volatile)."""
+    modem, client = open_modem("simcom")
+    assert client.ok("AT+CTZU?") == ["+CTZU: 0"]
+    assert client.ok("AT+CCLK?")[0].startswith('+CCLK: "00/01/01,00:0')
+    client.ok("AT+CTZU=1")
+    network = simulator.network.now()
+    assert client.ok("AT+CCLK?")[0].startswith(f'+CCLK: "{network:%y/%m/%d},')
+    modem.reboot()
+    client.read_until(lambda b: b"PB DONE" in b)
+    client.ok("ATE0")
+    assert client.ok("AT+CTZU?") == ["+CTZU: 1"]
+    assert client.lines("AT+CTZU=2")[-1] == "ERROR"
+
+
+def test_other_profiles_follow_the_network_time_out_of_the_box(open_modem, simulator):
+    modem, client = open_modem("quectel")
+    assert client.ok("AT+CCLK?")[0].startswith(f'+CCLK: "{simulator.network.now():%y/%m/%d},')
