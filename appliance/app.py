@@ -154,10 +154,11 @@ class Appliance:
             self.notify_staff(f"clock-wrong:{moment.date()}", state.reason)
 
     def register_sim(self, number: str, device: str, daily_cap: int) -> int:
+        """A SIM is connected and ready: online, nothing wrong with it."""
         with self.db.write() as conn:
             conn.execute("INSERT INTO sims (number, device, daily_cap, online) VALUES (?,?,?,1)"
                          " ON CONFLICT(number) DO UPDATE SET device=excluded.device,"
-                         " daily_cap=excluded.daily_cap, online=1, last_error=NULL",
+                         " daily_cap=excluded.daily_cap, online=1, last_error=NULL, sim_lock=NULL",
                          (number, device, daily_cap))
             return conn.execute("SELECT id FROM sims WHERE number=?", (number,)).fetchone()[0]
 
@@ -169,6 +170,36 @@ class Appliance:
     def set_sim_online(self, sim_id: int, online: bool, error: str | None = None) -> None:
         with self.db.write() as conn:
             conn.execute("UPDATE sims SET online=?, last_error=? WHERE id=?", (int(online), error, sim_id))
+
+    def sim_locked(self, number: str, device: str, daily_cap: int, lock: str, refused_pin: str | None) -> int:
+        """A SIM that cannot be used until staff act (`lock`: 'pin' its PIN was refused, 'puk' it
+        wants its PUK, 'no-pin' it wants a PIN and none is configured); `refused_pin`, the digest
+        of a PIN it just refused, is kept so that PIN is not offered again. The SIM is listed (and
+        the pages say why) even when it never connected. Returns its id."""
+        with self.db.write() as conn:
+            conn.execute("INSERT INTO sims (number, device, daily_cap, online, sim_lock, pin_refused)"
+                         " VALUES (?,?,?,0,?,?) ON CONFLICT(number) DO UPDATE SET device=excluded.device,"
+                         " online=0, sim_lock=excluded.sim_lock,"
+                         " pin_refused=COALESCE(excluded.pin_refused, sims.pin_refused)",
+                         (number, device, daily_cap, lock, refused_pin))
+            return conn.execute("SELECT id FROM sims WHERE number=?", (number,)).fetchone()[0]
+
+    def refused_pin(self, number: str) -> str | None:
+        """The digest of the PIN this SIM refused last (worker.pin_digest), None when none."""
+        row = self.db.one("SELECT pin_refused FROM sims WHERE number=?", (number,))
+        return row[0] if row else None
+
+    def forget_refused_pin(self, number: str) -> None:
+        """The configuration now holds another PIN: it may be offered."""
+        with self.db.write() as conn:
+            conn.execute("UPDATE sims SET pin_refused=NULL WHERE number=?", (number,))
+
+    def radio_read(self, sim_id: int, signal_dbm: int | None, registration: str | None,
+                   operator: str | None, now: datetime) -> None:
+        """What a modem said of its radio (worker._read_radio), for the dashboard and modems page."""
+        with self.db.write() as conn:
+            conn.execute("UPDATE sims SET signal_dbm=?, registration=?, operator=?, network_read_at=? WHERE id=?",
+                         (signal_dbm, registration, operator, iso(now), sim_id))
 
     def message_received(self, received: Received) -> None:
         log.info("message from %s%s", received.sender, f" ({received.rule})" if received.rule else "")

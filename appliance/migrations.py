@@ -274,3 +274,24 @@ def m007_campaign_requests(conn) -> None:
     );
     CREATE INDEX campaign_requests_status ON campaign_requests(status, id);
     """)
+
+
+@migration
+def m008_sim_state_and_claim_index(conn) -> None:
+    """What the modems page shows of each SIM besides its use: why it is locked (`sim_lock`: pin,
+    puk or no-pin; `pin_refused`, a digest of the PIN the SIM refused, which is never offered
+    again until the configured PIN changes) and the radio as last read (signal in dBm,
+    registration: home, roaming, searching, denied or none; the operator's name). Staff notices
+    are claimed before customers' messages: an index finds them without reading the whole queue.
+    `parts_counted`: the parts of a message's current attempt already counted toward its SIM's
+    day (an uncertain message counts what may have gone out; staff deciding "sent" add the rest)."""
+    run_script(conn, """
+    ALTER TABLE sims ADD COLUMN sim_lock TEXT;
+    ALTER TABLE sims ADD COLUMN pin_refused TEXT;
+    ALTER TABLE sims ADD COLUMN signal_dbm INTEGER;
+    ALTER TABLE sims ADD COLUMN registration TEXT;
+    ALTER TABLE sims ADD COLUMN operator TEXT;
+    ALTER TABLE sims ADD COLUMN network_read_at TEXT;
+    ALTER TABLE outbox ADD COLUMN parts_counted INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX outbox_kind_due ON outbox(kind, status, not_before);
+    """)

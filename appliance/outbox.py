@@ -2,11 +2,13 @@
 
     queued -> sending -> sent -> delivered | failed | expired
     sending -> retry -> (claimed again)        temporary error, with backoff
-    sending -> uncertain                       the PDU may have gone out; staff decide
+    sending -> uncertain                       the PDU may have gone out; staff decide, or a
+    uncertain -> delivered | failed | expired  status report that arrives later settles it
     queued | retry -> cancelled                paid, opted out, cancelled by staff
 
 Each message has an idempotency key: enqueueing the same key twice does nothing, so no restart,
-retry or double click sends a reminder twice. A message is claimed atomically by one modem worker.
+retry or double click sends a reminder twice. A message is claimed atomically by one modem worker,
+just before that worker writes it to its modem.
 """
 from __future__ import annotations
 
@@ -99,40 +101,54 @@ class Outbox:
             conn.executemany(self._INSERT, failed)
         return new
 
-    def claim(self, sim_id: int, now: datetime, room: int, kinds: tuple[str, ...]) -> OutboxMessage | None:
-        """Atomically take the next due message of one of `kinds` that fits in `room` parts for
-        this SIM: its own preferred work first, then work for nobody in particular or for a SIM
-        that is offline."""
+    def claim(self, sim_id: int, now: datetime,
+              groups: list[tuple[tuple[str, ...], int]]) -> OutboxMessage | None:
+        """Atomically take the next due message for this SIM. `groups` lists (kinds, room) in
+        order of priority: a message of the first group that has one due, fitting in that
+        group's room (in parts), is taken before any of a later group. Within a group: the SIM's
+        own preferred work first, then work for nobody in particular or for a SIM that is
+        offline; oldest first."""
         with self.db.write() as conn:
-            row = conn.execute(
-                "SELECT o.* FROM outbox o LEFT JOIN sims s ON s.id = o.prefer_sim_id"
-                " WHERE o.status IN ('queued','retry') AND o.not_before <= ? AND o.parts <= ?"
-                f" AND o.kind IN ({','.join('?' * len(kinds))})"
-                " AND (o.prefer_sim_id IS NULL OR o.prefer_sim_id = ? OR s.online = 0)"
-                " ORDER BY (o.prefer_sim_id IS ?) DESC, o.not_before, o.id LIMIT 1",
-                (iso(now), room, *kinds, sim_id, sim_id)).fetchone()
-            if row is None:
+            for kinds, room in groups:
+                if room <= 0 or not kinds:
+                    continue
+                row = conn.execute(
+                    "SELECT o.* FROM outbox o LEFT JOIN sims s ON s.id = o.prefer_sim_id"
+                    " WHERE o.status IN ('queued','retry') AND o.not_before <= ? AND o.parts <= ?"
+                    f" AND o.kind IN ({','.join('?' * len(kinds))})"
+                    " AND (o.prefer_sim_id IS NULL OR o.prefer_sim_id = ? OR s.online = 0)"
+                    " ORDER BY (o.prefer_sim_id IS ?) DESC, o.not_before, o.id LIMIT 1",
+                    (iso(now), room, *kinds, sim_id, sim_id)).fetchone()
+                if row is not None:
+                    break
+            else:
                 return None
-            conn.execute("UPDATE outbox SET status='sending', sim_id=?, attempts=attempts+1, updated_at=?"
-                         " WHERE id=?", (sim_id, iso(now), row["id"]))
+            conn.execute("UPDATE outbox SET status='sending', sim_id=?, attempts=attempts+1, parts_counted=0,"
+                         " updated_at=? WHERE id=?", (sim_id, iso(now), row["id"]))
         return OutboxMessage(row["id"], row["kind"], row["recipient"], row["body"], row["parts"],
                              row["attempts"] + 1, row["customer_id"], row["invoice_id"])
 
     def sent(self, message_id: int, sim_id: int, references: list[int], now: datetime) -> None:
         """+CMGS came for every part: record the references (for status reports) and the usage."""
-        day = self._day(now)
         with self.db.write() as conn:
-            conn.execute("UPDATE outbox SET status='sent', sent_at=?, updated_at=?, last_error=NULL"
-                         " WHERE id=?", (iso(now), iso(now), message_id))
-            conn.executemany("INSERT OR REPLACE INTO outbox_parts (outbox_id, seq, sim_id, reference)"
-                             " VALUES (?,?,?,?)",
-                             [(message_id, seq, sim_id, ref) for seq, ref in enumerate(references, 1)])
-            self._count_parts(conn, sim_id, day, len(references))
+            conn.execute("UPDATE outbox SET status='sent', sent_at=?, updated_at=?, last_error=NULL,"
+                         " parts_counted = parts_counted + ? WHERE id=?",
+                         (iso(now), iso(now), len(references), message_id))
+            self._record_parts(conn, message_id, sim_id, references)
+            self._count_parts(conn, sim_id, self._day(now), len(references))
+
+    @staticmethod
+    def _record_parts(conn, message_id: int, sim_id: int, references: list[int]) -> None:
+        """The TP-MR of parts 1..n, as +CMGS confirmed them: status reports are matched on them."""
+        conn.executemany("INSERT OR REPLACE INTO outbox_parts (outbox_id, seq, sim_id, reference)"
+                         " VALUES (?,?,?,?)",
+                         [(message_id, seq, sim_id, ref) for seq, ref in enumerate(references, 1)])
 
     def failed(self, message_id: int, error: str, *, permanent: bool, now: datetime,
-               parts_sent: int = 0, sim_id: int | None = None, retry_now: bool = False) -> str:
+               references: list[int] = (), sim_id: int | None = None, retry_now: bool = False) -> str:
         """A send failed before any uncertainty: retry later (temporary; at once with `retry_now`,
-        for another SIM) or give up. Returns the new status."""
+        for another SIM) or give up. `references`: the parts +CMGS confirmed before the failure
+        (recorded, and counted toward the SIM's day). Returns the new status."""
         with self.db.write() as conn:
             attempts = conn.execute("SELECT attempts FROM outbox WHERE id=?", (message_id,)).fetchone()[0]
             if permanent or attempts >= MAX_ATTEMPTS:
@@ -143,25 +159,33 @@ class Outbox:
                 not_before = now + timedelta(seconds=delay)
             conn.execute("UPDATE outbox SET status=?, last_error=?, not_before=?, updated_at=? WHERE id=?",
                          (status, error, iso(not_before), iso(now), message_id))
-            if parts_sent and sim_id is not None:
-                self._count_parts(conn, sim_id, self._day(now), parts_sent)
+            if references and sim_id is not None:
+                self._record_parts(conn, message_id, sim_id, references)
+                self.count_message_parts(conn, message_id, sim_id, self._day(now), len(references))
         return status
 
-    def uncertain(self, message_id: int, reason: str, now: datetime) -> None:
-        """The PDU may have reached the network: never resent by itself (staff decide)."""
+    def uncertain(self, message_id: int, reason: str, now: datetime, *, sim_id: int | None = None,
+                  references: list[int] = ()) -> None:
+        """The PDU may have reached the network: never resent by itself (staff decide, or a status
+        report settles it). `references`: the parts +CMGS confirmed before the modem went away,
+        recorded so their reports match. They count toward the SIM's day, and so does the part
+        that was being written (the carrier counts it if it went out; better one too many)."""
         with self.db.write() as conn:
             conn.execute("UPDATE outbox SET status='uncertain', last_error=?, updated_at=? WHERE id=?",
                          (reason, iso(now), message_id))
-
-    def release(self, message_id: int, now: datetime) -> None:
-        """A claimed message that was never handed to a modem goes back to the queue."""
-        with self.db.write() as conn:
-            conn.execute("UPDATE outbox SET status='queued', sim_id=NULL, attempts=max(attempts-1, 0),"
-                         " updated_at=? WHERE id=? AND status='sending'", (iso(now), message_id))
+            if sim_id is not None:
+                self._record_parts(conn, message_id, sim_id, list(references))
+                self.count_message_parts(conn, message_id, sim_id, self._day(now), len(references) + 1)
 
     def recover(self, now: datetime) -> int:
-        """At start-up: what was 'sending' when the process died is uncertain."""
+        """At start-up: what was 'sending' when the process died is uncertain. Its parts count
+        toward its SIM's day (all of them: which went out is unknown, and the carrier counts them)."""
+        day = self._day(now)
         with self.db.write() as conn:
+            lost = conn.execute("SELECT id, sim_id, parts FROM outbox WHERE status='sending'").fetchall()
+            for row in lost:
+                if row["sim_id"] is not None:
+                    self.count_message_parts(conn, row["id"], row["sim_id"], day, row["parts"])
             return conn.execute("UPDATE outbox SET status='uncertain', last_error='process stopped while"
                                 " sending', updated_at=? WHERE status='sending'", (iso(now),)).rowcount
 
@@ -184,16 +208,23 @@ class Outbox:
 
     def report(self, sim_id: int, reference: int, recipient: str, status: int, now: datetime) -> int | None:
         """Apply a status report to the part sent to `recipient` with (SIM, reference) most
-        recently; returns the message id when one matched. The message becomes delivered when every part is, failed
-        or expired as soon as one part is."""
+        recently; returns the message id when one matched. The message becomes delivered when
+        every part is, failed or expired as soon as one part is. A report whose reference no
+        part has is the part that was being written when the modem or the process went away
+        (+CMGS never told its reference): it settles that `uncertain` message when exactly one
+        to this recipient from this SIM waits for it."""
         group = pdu.status_group(status)
         if group == "pending":
             return None
+        recipient = e164(recipient) or recipient
         with self.db.write() as conn:
             part = conn.execute(
                 "SELECT p.outbox_id, p.seq FROM outbox_parts p JOIN outbox o ON o.id = p.outbox_id"
-                " WHERE p.sim_id=? AND p.reference=? AND o.recipient=? ORDER BY o.sent_at DESC, o.id DESC"
-                " LIMIT 1", (sim_id, reference, e164(recipient) or recipient)).fetchone()
+                " WHERE p.sim_id=? AND p.reference=? AND o.recipient=?"
+                " ORDER BY COALESCE(o.sent_at, o.updated_at) DESC, o.id DESC LIMIT 1",
+                (sim_id, reference, recipient)).fetchone()
+            if part is None:
+                part = self._unconfirmed_part(conn, sim_id, reference, recipient)
             if part is None:
                 return None
             conn.execute("UPDATE outbox_parts SET report_status=?, reported_at=? WHERE outbox_id=? AND seq=?",
@@ -201,19 +232,46 @@ class Outbox:
             self._settle(conn, part["outbox_id"], now)
             return part["outbox_id"]
 
+    @staticmethod
+    def _unconfirmed_part(conn, sim_id: int, reference: int, recipient: str):
+        """The part of an `uncertain` message whose +CMGS never came, now known by `reference`:
+        recorded as the part after the confirmed ones. None unless exactly one uncertain message
+        from this SIM to this recipient lacks a part (two would be a guess)."""
+        waiting = conn.execute(
+            "SELECT o.id, count(p.seq) AS known FROM outbox o"
+            " LEFT JOIN outbox_parts p ON p.outbox_id = o.id"
+            " WHERE o.recipient=? AND o.status='uncertain' AND o.sim_id=?"
+            " GROUP BY o.id HAVING count(p.seq) < o.parts LIMIT 2", (recipient, sim_id)).fetchall()
+        if len(waiting) != 1:
+            return None
+        message_id, seq = waiting[0]["id"], waiting[0]["known"] + 1
+        conn.execute("INSERT INTO outbox_parts (outbox_id, seq, sim_id, reference) VALUES (?,?,?,?)",
+                     (message_id, seq, sim_id, reference))
+        return {"outbox_id": message_id, "seq": seq}
+
     def _settle(self, conn, message_id: int, now: datetime) -> None:
+        """A sent or uncertain message takes the state its parts' reports give: failed or expired
+        as soon as one part is; delivered once every part is (an uncertain message's parts may
+        not all be known yet: it stays uncertain until they are)."""
+        parts = conn.execute("SELECT parts FROM outbox WHERE id=?", (message_id,)).fetchone()[0]
         statuses = [r[0] for r in conn.execute("SELECT report_status FROM outbox_parts WHERE outbox_id=?",
                                                 (message_id,))]
         groups = {pdu.status_group(s) if s is not None else None for s in statuses}
         if "failed" in groups:
             new = "expired" if 0x46 in statuses else "failed"
-        elif groups == {"delivered"}:
+        elif groups == {"delivered"} and len(statuses) >= parts:
             new = "delivered"
         else:
             return
         conn.execute("UPDATE outbox SET status=?, delivered_at=CASE WHEN ?='delivered' THEN ? END,"
                      " updated_at=? WHERE id=? AND status IN ('sent','uncertain')",
                      (new, new, iso(now), iso(now), message_id))
+
+    @classmethod
+    def count_message_parts(cls, conn, message_id: int, sim_id: int, day: str, parts: int) -> None:
+        """Count `parts` of one message toward its SIM's `day`, and remember them with the message."""
+        cls._count_parts(conn, sim_id, day, parts)
+        conn.execute("UPDATE outbox SET parts_counted = parts_counted + ? WHERE id=?", (parts, message_id))
 
     @staticmethod
     def _count_parts(conn, sim_id: int, day: str, parts: int) -> None:

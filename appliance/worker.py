@@ -1,27 +1,39 @@
 """One worker thread per modem: keeps it connected, receives, applies reports and sends.
 
-Received messages are committed before they are deleted from the modem. A message being sent
-when the modem vanishes becomes `uncertain` and is never resent by itself; the rest of the
-queue is simply claimed by the other workers.
+Received messages are committed before they are deleted from the modem. A message is claimed
+(queued -> sending) just before it is written to the modem, so quiet hours, cancellation and the
+cap are judged at that moment, and only the message being written is ever `sending`. A message
+being sent when the modem vanishes becomes `uncertain` and is never resent by itself; the rest of
+the queue is simply claimed by the other workers.
+
+Between sends the worker also reads the storages (when the modem sends no notifications, and
+now and then anyway) and the radio (signal, registration, operator) for the pages.
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 import queue
+import re
 import threading
 import time
 from dataclasses import dataclass
 
 from appliance import timecheck
-from modem import events, pdu
-from modem.device import Modem, StoredMessage
-from modem.errors import AtTimeout, CmsError, CommandError, ModemError, PortGone, SendFailed
+from modem import answers, events, pdu
+from modem.device import STAT_ALL, Modem, SimLocked, StoredMessage
+from modem.errors import AtTimeout, CmeError, CmsError, CommandError, ModemError, PortGone, SendFailed
 
 log = logging.getLogger(__name__)
 
 RECONNECT_BACKOFF = (0.5, 1, 2, 5, 10, 30)
 CUSTOMER_KINDS = ("reminder", "campaign", "reply")     # not sent in quiet hours
-STAFF_KINDS = ("forward", "test")
+STAFF_KINDS = ("forward", "test")                      # claimed before customers' messages
+# Carriers block a SIM at about 200 parts a day; the appliance's cap (180 by default) stops
+# customers' messages short of that. Staff notices may use the margin, up to STAFF_DAILY_CAP (a
+# few below 200, since the carriers' figure is approximate), so a SIM at its cap still tells staff
+# of replies. A SIM whose own cap is higher than that keeps its cap for staff too.
+STAFF_DAILY_CAP = 195
 # +CMS values with which a carrier refuses a SIM that has sent too much (RP-cause 21, 50):
 # the message goes back to the queue for another SIM, this SIM rests until tomorrow.
 BLOCKED_SIM_CODES = frozenset({21, 50})
@@ -29,6 +41,16 @@ BLOCKED_SIM_CODES = frozenset({21, 50})
 BAD_NUMBER_CODES = frozenset({1, 28, 30})
 # How often the network's time is read (AT+CCLK?): hourly once known, every minute until then.
 TIME_READ_EVERY, TIME_RETRY = 3600.0, 60.0
+# How often the storages are listed for messages and reports nobody announced: often when the
+# modem refused +CNMI (no notifications at all), and as a slow safety net when it did not.
+POLL_EVERY, POLL_WITHOUT_NOTIFICATIONS = 60.0, 5.0
+STAT_UNREAD = 0                 # "REC UNREAD" in PDU mode (TS 27.005 §3.1)
+# How often signal, registration and operator are read (four short AT commands, between sends).
+RADIO_READ_EVERY = 300.0
+# Registration <stat> (TS 27.007 §7.2, §10.1.22) as the pages say it: 6/7 are "SMS only" and
+# 9/10 "CSFB not preferred", home and roaming; 4 is "unknown".
+REGISTRATION = {1: "home", 6: "home", 9: "home", 5: "roaming", 7: "roaming", 10: "roaming",
+                2: "searching", 3: "denied", 0: "none", 4: "none"}
 
 
 @dataclass(frozen=True)
@@ -54,11 +76,13 @@ class ModemWorker:
         self.blocked_day: str | None = None
         self.heartbeat = time.monotonic()
         self.rounds = 0                 # completed rounds of the loop (tests wait on it)
-        self._next = None               # claimed together with the previous message's "sent"
+        self.connects = 0               # attempts to connect that ended, in success or failure (same)
         self._not_before = 0.0          # time.monotonic() before which pacing forbids a send
         self._reports_read: set[str] = set()   # storages holding committed, read status reports
         self.last_error: str | None = None
         self.next_time_read = 0.0
+        self.next_poll = self.next_radio_read = 0.0
+        self.notifications = False      # the modem announces new messages and reports (+CNMI)
         self.cap = settings.daily_cap
         self.thread = threading.Thread(target=self._run, name=f"worker {settings.device}", daemon=True)
 
@@ -76,9 +100,14 @@ class ModemWorker:
         while not self.app.stopping.is_set():
             self.heartbeat = time.monotonic()      # waiting for a modem is not hanging
             try:
-                self._connect()
+                try:
+                    self._connect()
+                finally:
+                    self.connects += 1
                 attempt = 0
                 self._serve()
+            except SimLocked as error:            # at open or after a reboot: staff must act
+                self._offline(self._sim_locked(error))
             except (ModemError, OSError) as error:
                 self._offline(error)
             except Exception as error:            # a bug must not end the worker: log, reconnect
@@ -91,20 +120,58 @@ class ModemWorker:
         self._offline(None)
 
     def _connect(self) -> None:
-        self.modem = Modem(self.settings.device, pin=self.settings.pin, flow=self.settings.flow,
+        number = self._number()
+        self.modem = Modem(self.settings.device, pin=self._pin_to_offer(number), flow=self.settings.flow,
                            timeout=self.settings.timeout).open()
-        number = self.settings.number or self.settings.device
         self.cap = self.app.daily_cap(self.settings)
         self.sim_id = self.app.register_sim(number, self.settings.device, self.cap)
         log.info("%s: connected (SIM %s)", self.settings.device, number)
         self._read_network_time()
-        self._drain()
+        self._set_up_reading()
+        self._read_radio()
+
+    def _number(self) -> str:
+        return self.settings.number or self.settings.device
+
+    def _pin_to_offer(self, number: str) -> str | None:
+        """The configured PIN, unless this SIM refused that very PIN before: a SIM allows three
+        tries before it wants its PUK, and every reconnect would spend one. Changing the PIN in
+        the configuration offers the new one."""
+        pin = self.settings.pin
+        refused = self.app.refused_pin(number)
+        if not pin or refused is None:
+            return pin
+        if refused == pin_digest(number, pin):
+            return None                 # the modem then stops at "SIM PIN" without trying
+        self.app.forget_refused_pin(number)
+        return pin
+
+    def _sim_locked(self, error: SimLocked) -> ModemError:
+        """Remember why the SIM cannot be used, and a refused PIN so it is not offered again.
+        Returns the error to show (a withheld PIN is named as such, not as a missing one)."""
+        number = self._number()
+        refused = isinstance(error.__cause__, CmeError)       # the PIN was offered and refused
+        withheld = not refused and bool(self.settings.pin) and self.app.refused_pin(number) is not None
+        text = str(error)
+        if "PUK" in text or "BLOCKED" in text:
+            lock = "puk"
+        elif refused or withheld:
+            lock = "pin"
+        else:
+            lock = "no-pin"
+        digest = pin_digest(number, self.settings.pin) if refused and self.settings.pin else None
+        if refused:
+            log.error("%s: the SIM refused the configured PIN; it will not be offered again until the"
+                      " configuration changes", self.settings.device)
+        self.sim_id = self.app.sim_locked(number, self.settings.device, self.app.daily_cap(self.settings),
+                                          lock, digest)
+        if lock == "pin" and withheld:
+            return SimLocked(f"{self.settings.device}: the SIM refused the configured PIN before; it is not"
+                             " offered again until the configuration holds another")
+        return error
 
     def _offline(self, error: BaseException | None) -> None:
         self._reports_read.clear()          # read again (harmlessly) after a reconnect
-        if self._next is not None:          # claimed but never written to the modem: back to the queue
-            self.app.outbox.release(self._next.id, self.app.clock.now())
-            self._next = None
         if error is not None:
             self.last_error = str(error)
             log.warning("%s: %s", self.settings.device, error)
@@ -120,16 +187,79 @@ class ModemWorker:
         if moment is not None:
             self.app.network_time(self.settings.device, moment)
 
-    def _drain(self) -> None:
-        """What arrived while nobody listened: every stored message and report."""
-        storages = [self.modem.storages[0] if self.modem.storages else "SM"]
-        for storage in storages + (["SR"] if storages[0] != "SR" else []):
+    def _set_up_reading(self) -> None:
+        """Read everything that waits in the modem, and decide how often to look again."""
+        self.notifications = self._notifications_on()
+        if not self.notifications:
+            log.info("%s: no new-message notifications; the storages are read every %g s",
+                     self.settings.device, POLL_WITHOUT_NOTIFICATIONS)
+        self._drain()
+        self._next_poll()
+
+    def _notifications_on(self) -> bool:
+        """Does the modem announce new messages and status reports? From AT+CNMI? (TS 27.005
+        §3.4.1): mode 0 keeps them in the modem, mt 0 and ds 0 announce nothing. A modem that
+        refused our +CNMI, or does not answer the question, is taken not to."""
+        try:
+            lines = self.modem.at("AT+CNMI?")
+        except CommandError:
+            return False
+        match = re.search(r"\+CNMI:\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)", " ".join(lines))
+        if not match:
+            return False
+        mode, mt, _bm, ds = (int(n) for n in match.groups())
+        return mode != 0 and mt != 0 and ds != 0
+
+    def _poll(self) -> None:
+        """What arrived unannounced since the last look: unread messages and reports. (Read but
+        uncommitted ones exist only after a failure, and the reconnect that follows reads all.)"""
+        self._drain(STAT_UNREAD)
+        self._purge_reports()
+        self._next_poll()
+
+    def _next_poll(self) -> None:
+        self.next_poll = time.monotonic() + (POLL_EVERY if self.notifications else POLL_WITHOUT_NOTIFICATIONS)
+
+    def _drain(self, stat: int = STAT_ALL) -> None:
+        """Every stored message and report with status `stat` (TS 27.005 §3.1 <stat>)."""
+        storages = list(self.modem.receive_storages())
+        for storage in storages + (["SR"] if "SR" not in storages else []):
             try:
-                stored = self.modem.list_stored(storage)
+                stored = self.modem.list_stored(storage, stat)
             except CommandError:
                 continue
             for message in stored:
                 self._take(message)
+
+    def _read_radio(self) -> None:
+        """Signal, registration and operator, stored with the SIM for the pages. Between sends
+        only (the loop runs one thing at a time); an answer a modem refuses is left unknown."""
+        self.next_radio_read = time.monotonic() + RADIO_READ_EVERY
+        signal = self._ask(self.modem.signal)
+        stat = self._registration()
+        registration = REGISTRATION.get(stat, "none") if stat is not None else None
+        operator = self._ask(self.modem.operator) if registration in ("home", "roaming") else None
+        self.app.radio_read(self.sim_id, signal, registration, operator, self.app.clock.now())
+
+    @staticmethod
+    def _ask(read):
+        """`read()`, or None when the modem refuses the command or its answer cannot be read."""
+        try:
+            return read()
+        except (CommandError, AtTimeout, answers.AnswerError):
+            return None
+
+    def _registration(self) -> int | None:
+        """<stat> from +CEREG, +CGREG, +CREG in that order: the first that can send SMS, else the
+        first known (DESIGN.md: on LTE-only networks +CREG may say searching while attached)."""
+        seen = []
+        for command, prefix in (("AT+CEREG?", "+CEREG"), ("AT+CGREG?", "+CGREG"), ("AT+CREG?", "+CREG")):
+            stat = self._ask(lambda: answers.registration(self.modem.at(command), prefix))
+            if stat in answers.REGISTERED_STATES:
+                return stat
+            if stat is not None:
+                seen.append(stat)
+        return seen[0] if seen else None
 
     # -- the loop ---------------------------------------------------------------------------
     def _serve(self) -> None:
@@ -138,9 +268,19 @@ class ModemWorker:
             self.heartbeat = time.monotonic()
             if self.heartbeat >= self.next_time_read:
                 self._read_network_time()
-            self._handle_events(wait=0.0 if busy else 0.5)
+            if self.heartbeat >= self.next_poll:
+                self._poll()
+            if self.heartbeat >= self.next_radio_read:
+                self._read_radio()
+            self._handle_events(wait=0.0 if busy else self._idle_wait())
             busy = self._send_one()
             self.rounds += 1
+
+    def _idle_wait(self) -> float:
+        """How long to wait for an event when there was nothing to send: half a second, or until
+        pacing allows the next send."""
+        pacing = self._not_before - time.monotonic()
+        return min(0.5, pacing) if pacing > 0.001 else 0.5
 
     def _handle_events(self, wait: float) -> None:
         """Everything the modem reported, waiting up to `wait` seconds for the first."""
@@ -174,7 +314,7 @@ class ModemWorker:
         elif isinstance(event, events.Rebooted):
             log.info("%s restarted (%s): setting it up again", self.settings.device, event.line)
             modem.initialise()
-            self._drain()
+            self._set_up_reading()
         elif isinstance(event, events.Unplugged):
             raise PortGone(event.reason)
         elif isinstance(event, Wake):
@@ -208,11 +348,13 @@ class ModemWorker:
 
     # -- sending ----------------------------------------------------------------------------
     def _send_one(self) -> bool:
-        """Send the next message this SIM may send now; False when there was none."""
+        """Send the next message this SIM may send now; False when there was none. The message is
+        claimed here, just before it is written: quiet hours, cancellation and the cap are those
+        of this moment, whatever time pacing or events took."""
         if time.monotonic() < self._not_before:
-            return False                     # pacing: the loop comes back within half a second
+            return False                     # pacing: the loop comes back when it allows a send
         now = self.app.clock.now()
-        message, self._next = self._next or self._claim(now), None
+        message = self._claim(now)
         if message is None:
             self._purge_reports()
             return False
@@ -224,11 +366,9 @@ class ModemWorker:
         except pdu.PduError as error:
             self.app.outbox.failed(message.id, f"送信できない本文: {error}", permanent=True, now=now)
             return True
-        self._not_before = time.monotonic() + self.settings.pace
-        with self.app.db.write():      # one transaction: this one recorded sent, the next one claimed
-            done = self.app.clock.now()
-            self.app.outbox.sent(message.id, self.sim_id, sent.references, done)
-            self._next = self._claim(done)
+        finally:
+            self._not_before = time.monotonic() + self.settings.pace
+        self.app.outbox.sent(message.id, self.sim_id, sent.references, self.app.clock.now())
         return True
 
     def _purge_reports(self) -> None:
@@ -240,39 +380,45 @@ class ModemWorker:
         return now.astimezone(self.app.rules.zone).date().isoformat()
 
     def _claim(self, now):
-        """The next message for this SIM, within its cap; customers' messages only when allowed."""
+        """The next message for this SIM within its cap: staff notices first (they may use the
+        margin up to STAFF_DAILY_CAP), customers' messages only when sending to them is allowed."""
         if self.blocked_day == self._day(now):
             return None
         cap = self.app.daily_cap(self.settings)
         if cap != self.cap:                 # changed on the settings page: the pages show it too
             self.cap = self.app.register_sim_cap(self.sim_id, cap)
-        room = cap - self.app.outbox.parts_today(self.sim_id, now)
-        if room <= 0:
-            return None
-        kinds = STAFF_KINDS + (CUSTOMER_KINDS if self.app.sending_allowed(now) else ())
-        return self.app.outbox.claim(self.sim_id, now, room, kinds)
+        used = self.app.outbox.parts_today(self.sim_id, now)
+        groups = [(STAFF_KINDS, max(cap, STAFF_DAILY_CAP) - used)]
+        if self.app.sending_allowed(now):
+            groups.append((CUSTOMER_KINDS, cap - used))
+        return self.app.outbox.claim(self.sim_id, now, groups)
 
     def _send_failed(self, message, failure: SendFailed, now, day: str) -> None:
         cause = failure.cause
         if isinstance(cause, (PortGone, AtTimeout)):
-            self.app.outbox.uncertain(message.id, f"{cause} (parts confirmed: {len(failure.sent)})", now)
+            self.app.outbox.uncertain(message.id, f"{cause} (parts confirmed: {len(failure.sent)})", now,
+                                      sim_id=self.sim_id, references=failure.sent)
             raise cause
         code = cause.code if isinstance(cause, CmsError) else None
         if failure.sent:
             # Some parts reached the customer: resending all would duplicate them. Staff decide.
             self.app.outbox.failed(message.id, f"{cause} after {len(failure.sent)} of {failure.total} parts",
-                                   permanent=True, now=now, parts_sent=len(failure.sent), sim_id=self.sim_id)
+                                   permanent=True, now=now, references=failure.sent, sim_id=self.sim_id)
             self.app.send_failed_permanently(message, str(cause))
             if code in BLOCKED_SIM_CODES:
                 self.blocked_day = day
             return
         if code in BLOCKED_SIM_CODES:
             self.blocked_day = day
-            self.app.outbox.failed(message.id, str(cause), permanent=False, now=now, retry_now=True,
-                                   parts_sent=len(failure.sent), sim_id=self.sim_id)
+            self.app.outbox.failed(message.id, str(cause), permanent=False, now=now, retry_now=True)
             self.app.sim_blocked(self.sim_id, str(cause))
             return
-        status = self.app.outbox.failed(message.id, str(cause), permanent=failure.permanent, now=now,
-                                        parts_sent=len(failure.sent), sim_id=self.sim_id)
+        status = self.app.outbox.failed(message.id, str(cause), permanent=failure.permanent, now=now)
         if status == "failed":
             self.app.send_failed_permanently(message, str(cause), bad_number=code in BAD_NUMBER_CODES)
+
+
+def pin_digest(number: str, pin: str) -> str:
+    """What is kept of a refused PIN: enough to know the configuration still holds it. (The PIN
+    itself is in the configuration file in clear; the digest only keeps it out of backups.)"""
+    return hashlib.sha256(f"{number}\0{pin}".encode()).hexdigest()

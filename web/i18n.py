@@ -231,6 +231,15 @@ EN = {
     "送信元のSIM": "From SIM", "（未接続）": " (offline)", "\u3000前回: {status}": " — last test: {status}",
     "送信先の電話番号": "To phone number", "本文（空欄なら定型のテスト文）": "Text (empty: the standard test text)",
     "{recipient} へのテスト送信を送信待ちにしました（#{id}）": "Test send to {recipient} queued (#{id})",
+    "電波": "Signal", "通信網": "Network", "強": "strong", "中": "fair", "弱": "weak", "不明": "unknown",
+    "在圏": "Registered", "ローミング": "Roaming", "圏外": "No service", "圏外（検索中）": "No service (searching)",
+    "圏外（登録拒否）": "No service (registration denied)",
+    "PINが違います。設定を直してください（このPINはもう試しません）":
+        "The PIN is wrong. Please correct the configuration (this PIN will not be tried again)",
+    "SIMがロックされています（PUKが必要です）。PUKで解除してから設定のPINを確かめてください":
+        "The SIM is locked (it needs its PUK). Unlock it with the PUK, then check the PIN in the configuration",
+    "SIMにPINが必要です。設定ファイルの [[modems]] pin に書いてください":
+        "The SIM needs a PIN. Write it in the configuration file as [[modems]] pin",
     # audit and users
     "操作した人": "By", "日時": "When", "記録はありません": "Nothing recorded", "ユーザー": "Users",
     "役割": "Role", "作成日": "Created", "ユーザーを追加": "Add a user",

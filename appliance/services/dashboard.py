@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, timezone
 
+from appliance.services.modems import with_radio
+
 
 class DashboardServices:
     """Mixed into Services (appliance/services/core.py Core gives db, clock, outbox, audit)."""
@@ -23,8 +25,9 @@ class DashboardServices:
         now = self.now()
         today = now.astimezone(self.rules.zone).date()
         offset = self._offset()
-        modems = [dict(r) for r in self.db.query(
-            "SELECT s.id, s.number, s.device, s.online, s.last_error, s.daily_cap,"
+        modems = [with_radio(dict(r)) for r in self.db.query(
+            "SELECT s.id, s.number, s.device, s.online, s.last_error, s.daily_cap, s.sim_lock,"
+            " s.signal_dbm, s.registration, s.operator, s.network_read_at,"
             " COALESCE(u.parts, 0) AS parts_today FROM sims s"
             " LEFT JOIN sim_usage u ON u.sim_id = s.id AND u.day = ? ORDER BY s.id", (today.isoformat(),))]
         queue = {r[0]: r[1] for r in self.db.query(

@@ -19,10 +19,12 @@ class ModemServices:
 
     def modems(self) -> list[dict]:
         """Every SIM: id, number, device, online, last_error, daily_cap, parts_today (the
-        business's day), waiting (messages queued for it) and its last test send's status."""
+        business's day), waiting (messages queued for it), its last test send's status, why it
+        is locked (sim_lock: pin, puk, no-pin or None) and its radio (with_radio)."""
         today = self.now().astimezone(self.rules.zone).date().isoformat()
-        return [dict(r) for r in self.db.query(
-            "SELECT s.id, s.number, s.device, s.online, s.last_error, s.daily_cap,"
+        return [with_radio(dict(r)) for r in self.db.query(
+            "SELECT s.id, s.number, s.device, s.online, s.last_error, s.daily_cap, s.sim_lock,"
+            " s.signal_dbm, s.registration, s.operator, s.network_read_at,"
             " COALESCE(u.parts, 0) AS parts_today,"
             " (SELECT count(*) FROM outbox o WHERE o.prefer_sim_id = s.id AND o.status IN ('queued','retry'))"
             "  AS waiting,"
@@ -49,3 +51,23 @@ class ModemServices:
         except pdu.PduError as error:
             raise ModemError(f"この本文は送れません（長すぎます）: {error}") from error
         return message_id, recipient
+
+
+# Signal bars from dBm, as phones draw them for LTE-class modems reporting +CSQ (TS 27.007 §8.5:
+# rssi 0-31 is -113 to -51 dBm): four bars from -73 dBm, one below -93.
+SIGNAL_BARS = ((-73, 4), (-83, 3), (-93, 2))
+
+
+def signal_bars(dbm: int | None) -> int:
+    """0 (unknown) to 4 bars."""
+    if dbm is None:
+        return 0
+    return next((bars for floor, bars in SIGNAL_BARS if dbm >= floor), 1)
+
+
+def with_radio(sim: dict) -> dict:
+    """A SIM row with `signal_bars` (0-4) and `radio_known`: its radio was read while it is
+    online (an offline modem's last reading is not shown as if current)."""
+    sim["signal_bars"] = signal_bars(sim.get("signal_dbm"))
+    sim["radio_known"] = bool(sim.get("online")) and sim.get("network_read_at") is not None
+    return sim

@@ -77,7 +77,8 @@ class OutboxServices:
 
     def decide_uncertain(self, message_id: int, decision: str) -> bool:
         """Staff settle an `uncertain` message: 'sent' (it went out: counted against its SIM's
-        cap on the day it was tried; a status report arriving later still settles it) or
+        cap on the day it was tried, the parts not counted already when it became uncertain; a
+        status report arriving later still settles it) or
         'resend' (queue it again, due now). False when the message is no longer uncertain."""
         if decision not in ("sent", "resend"):
             raise ValueError(f"unknown decision {decision!r}")
@@ -93,8 +94,9 @@ class OutboxServices:
             tried = datetime.fromisoformat(row["updated_at"])
             conn.execute("UPDATE outbox SET status='sent', sent_at=COALESCE(sent_at, ?), updated_at=? WHERE id=?",
                          (row["updated_at"], iso(now), message_id))
-            if row["sim_id"] is not None:
-                self.outbox._count_parts(conn, row["sim_id"], self.outbox._day(tried), row["parts"])
+            if row["sim_id"] is not None:           # what was not counted when it became uncertain
+                self.outbox.count_message_parts(conn, message_id, row["sim_id"], self.outbox._day(tried),
+                                                max(0, row["parts"] - row["parts_counted"]))
         return True
 
 

@@ -80,11 +80,11 @@ def test_a_bug_in_the_worker_does_not_end_it(make_app, network, monkeypatch):
     calls = {"n": 0}
     take = ModemWorker._drain
 
-    def broken_once(self):
+    def broken_once(self, *args):
         calls["n"] += 1
         if calls["n"] == 1:
             raise KeyError("a bug")
-        return take(self)
+        return take(self, *args)
     monkeypatch.setattr(ModemWorker, "_drain", broken_once)
     app.start()
     campaigns.start(app.db, app.outbox, name="c", body="再接続後", customer_ids=ids, now=app.clock.now(),

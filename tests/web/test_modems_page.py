@@ -1,4 +1,6 @@
 """The modems page: each SIM's state and use today; an admin's test send, queued now and audited."""
+import re
+
 from appliance.clock import iso
 from tests.web.conftest import logged_in
 from tests.web.test_outbox_page import add_sim
@@ -52,3 +54,36 @@ def test_viewer_and_staff_cannot_test_send(client, services):
         logged_in(client, services, role=role)
         assert client.post("/modems/test", data={"sim_id": sim, "number": "090-8765-4321"}).status_code == 403
     assert queued_tests(services) == []
+
+
+def test_signal_network_and_operator_on_the_modems_page_and_the_dashboard(client, services):
+    logged_in(client, services, role="viewer")
+    sim = add_sim(services)
+    add_sim(services, number="+818033334444", online=0)
+    with services.db.write() as conn:
+        conn.execute("UPDATE sims SET signal_dbm=-77, registration='home', operator='NTT DOCOMO',"
+                     " network_read_at=? WHERE id=?", (iso(services.now()), sim))
+        conn.execute("UPDATE sims SET signal_dbm=-101, registration='roaming', operator='KDDI',"
+                     " network_read_at=? WHERE number='+818033334444'", (iso(services.now()),))
+    for page in (client.get("/modems/").get_data(as_text=True), client.get("/").get_data(as_text=True)):
+        assert "電波" in page and "通信網" in page
+        assert re.search(r"▂▄▆</span>\s*中\s*<small>-77 dBm</small>", page)      # 3 bars of 4
+        assert re.search(r"在圏\s*<small>NTT DOCOMO</small>", page)
+        assert "KDDI" not in page and "-101 dBm" not in page      # an offline modem's old reading is not shown
+    with services.db.write() as conn:
+        conn.execute("UPDATE sims SET online=1, registration='searching', signal_dbm=NULL, operator=NULL"
+                     " WHERE number='+818033334444'")
+    page = client.get("/modems/").get_data(as_text=True)
+    assert "圏外（検索中）" in page and "不明" in page
+
+
+def test_a_refused_pin_is_explained_in_japanese_and_english(client, services):
+    logged_in(client, services, role="viewer")
+    add_sim(services, online=0)
+    with services.db.write() as conn:
+        conn.execute("UPDATE sims SET sim_lock='pin', last_error='the SIM refused the PIN (+CME ERROR: 16)'")
+    for url in ("/modems/", "/"):
+        assert "PINが違います。設定を直してください" in client.get(url).get_data(as_text=True)
+    client.post("/language", data={"lang": "en"})
+    page = client.get("/modems/").get_data(as_text=True)
+    assert "The PIN is wrong. Please correct the configuration" in page and "PINが違います" not in page
