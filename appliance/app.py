@@ -14,7 +14,7 @@ from datetime import datetime
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from appliance import backup, reminders, settings, timecheck, watchdog, webhook
+from appliance import backup, customers, reminders, settings, timecheck, watchdog, webhook
 from appliance.clock import Clock, iso
 from appliance.config import Config
 from appliance.db import Database
@@ -210,7 +210,8 @@ class Appliance:
                           f"SIM {sim_id} の送信が止められました（{reason}）。明日まで他のSIMで送信します。")
 
     def send_failed_permanently(self, message, reason: str, bad_number: bool = False) -> None:
-        """Tell staff; a number that cannot get SMS is marked so, and nothing more is sent to it."""
+        """Tell staff; a number that cannot get SMS is marked so on every customer record with
+        that phone (appliance.customers), and nothing more is sent to it."""
         if message.kind == "forward":
             return
         if message.customer_id is not None:
@@ -219,9 +220,10 @@ class Appliance:
                 conn.execute("INSERT INTO audit (at, actor, action, detail) VALUES (?,?,?,?)",
                              (iso(now), "system", "send.failed", f"{message.id}: {reason}"))
                 if bad_number:
-                    conn.execute("UPDATE customers SET sms_capable=0, notes=notes || ? , updated_at=? WHERE id=?",
-                                 (f"\nSMS不可: {failure_in_japanese(reason)}", iso(now), message.customer_id))
-                    self.outbox.cancel(now, customer_id=message.customer_id)
+                    conn.execute("UPDATE customers SET sms_capable=0, notes=notes || ? , updated_at=? WHERE phone=?",
+                                 (f"\nSMS不可: {failure_in_japanese(reason)}", iso(now), message.recipient))
+                    for customer in customers.on_handset(conn, message.recipient):
+                        self.outbox.cancel(now, customer_id=customer)
         self.notify_staff(f"send-failed:{message.id}", f"送信失敗 {message.recipient}: {failure_in_japanese(reason)}")
 
     def notify_staff(self, key: str, text: str) -> None:

@@ -309,7 +309,7 @@ class ModemWorker:
             self._received(event.pdu, event.message)
         elif isinstance(event, events.StatusReportReceived):
             self._report(event.report)
-        elif isinstance(event, events.Ringing) and event.number:
+        elif isinstance(event, events.Ringing) and event.number is not None:   # "": withheld; None: bare RING
             self.app.inbox.record_call(self.sim_id, event.number, now)
         elif isinstance(event, events.Rebooted):
             log.info("%s restarted (%s): setting it up again", self.settings.device, event.line)

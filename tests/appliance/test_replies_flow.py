@@ -101,15 +101,25 @@ def test_missed_call_is_passed_on(make_app, network):
     assert len(app.db.query("SELECT * FROM inbox WHERE kind='call'")) == 1
 
 
+def test_a_withheld_call_reaches_staff_from_the_modem(make_app, network):
+    """+CLIP: "" (caller id withheld) on a real pty: logged and passed on as 非通知."""
+    app, _, _ = started(make_app)
+    network.modems[0].ring("", times=2, interval=0.01)
+    wait_for(lambda: any("非通知" in t and "不在着信" in t for t in staff_texts(network)))
+    assert [r[0] for r in app.db.query("SELECT sender FROM inbox WHERE kind='call'")] == ["非通知"]
+
+
 def test_unknown_number_is_marked_and_staff_told(make_app, network):
     network.add_handset("+819000000000", unknown=True)
     app = make_app()
     customer, _ = add_invoice(app, "INV-9", "不明", "+819000000000", 1000, "2026-12-10")
+    other, _ = add_invoice(app, "INV-8", "株式会社不明", "+819000000000", 2000, "2026-12-31")  # same phone
     app.start()
     app.tick()                     # the scheduler's first tick may have queued it already
     wait_for(lambda: app.db.one("SELECT count(*) FROM outbox WHERE customer_id=?", (customer,))[0] == 1)
     wait_for(lambda: any("この番号は使われていません" in t for t in staff_texts(network)))
     assert app.db.one("SELECT sms_capable FROM customers WHERE id=?", (customer,))[0] == 0
+    assert app.db.one("SELECT sms_capable FROM customers WHERE id=?", (other,))[0] == 0    # the handset's records
     assert app.db.one("SELECT status FROM outbox WHERE customer_id=?", (customer,))[0] == "failed"
 
 
