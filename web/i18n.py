@@ -33,7 +33,7 @@ EN = {
     "確認用のパスワードが一致しません": "The two passwords differ",
     "管理者「{name}」を作成しました": "Administrator “{name}” created",
     # dashboard
-    "本日の送信": "Sent today", "配達済": "Delivered", "失敗": "Failed", "本日の返信": "Replies today",
+    "本日の送信": "Sent today", "うち配達済": "of which delivered", "配達済": "Delivered", "失敗": "Failed", "本日の返信": "Replies today",
     "未対応": "Waiting", "未対応なし": "None waiting", "送信待ち": "Queued", "送信中": "Sending",
     "要確認": "To check", "本日の費用": "Cost today", "{parts}通分": "{parts} parts", "未対応 {count}件": "{count} waiting",
     "SIM": "SIM", "状態": "State", "本日の送信 / 上限": "Sent today / cap", "最後のエラー": "Last error",
