@@ -19,8 +19,8 @@ import threading
 import time
 from dataclasses import dataclass
 
-from appliance import timecheck
-from modem import answers, events, pdu
+from appliance import radio, timecheck
+from modem import events, pdu
 from modem.device import STAT_ALL, Modem, SimLocked, StoredMessage
 from modem.errors import AtTimeout, CmeError, CmsError, CommandError, ModemError, PortGone, SendFailed
 
@@ -47,10 +47,6 @@ POLL_EVERY, POLL_WITHOUT_NOTIFICATIONS = 60.0, 5.0
 STAT_UNREAD = 0                 # "REC UNREAD" in PDU mode (TS 27.005 §3.1)
 # How often signal, registration and operator are read (four short AT commands, between sends).
 RADIO_READ_EVERY = 300.0
-# Registration <stat> (TS 27.007 §7.2, §10.1.22) as the pages say it: 6/7 are "SMS only" and
-# 9/10 "CSFB not preferred", home and roaming; 4 is "unknown".
-REGISTRATION = {1: "home", 6: "home", 9: "home", 5: "roaming", 7: "roaming", 10: "roaming",
-                2: "searching", 3: "denied", 0: "none", 4: "none"}
 
 
 @dataclass(frozen=True)
@@ -232,34 +228,10 @@ class ModemWorker:
                 self._take(message)
 
     def _read_radio(self) -> None:
-        """Signal, registration and operator, stored with the SIM for the pages. Between sends
-        only (the loop runs one thing at a time); an answer a modem refuses is left unknown."""
+        """Signal, registration and operator, stored with the SIM for the pages; between sends
+        only (the loop runs one thing at a time)."""
         self.next_radio_read = time.monotonic() + RADIO_READ_EVERY
-        signal = self._ask(self.modem.signal)
-        stat = self._registration()
-        registration = REGISTRATION.get(stat, "none") if stat is not None else None
-        operator = self._ask(self.modem.operator) if registration in ("home", "roaming") else None
-        self.app.radio_read(self.sim_id, signal, registration, operator, self.app.clock.now())
-
-    @staticmethod
-    def _ask(read):
-        """`read()`, or None when the modem refuses the command or its answer cannot be read."""
-        try:
-            return read()
-        except (CommandError, AtTimeout, answers.AnswerError):
-            return None
-
-    def _registration(self) -> int | None:
-        """<stat> from +CEREG, +CGREG, +CREG in that order: the first that can send SMS, else the
-        first known (DESIGN.md: on LTE-only networks +CREG may say searching while attached)."""
-        seen = []
-        for command, prefix in (("AT+CEREG?", "+CEREG"), ("AT+CGREG?", "+CGREG"), ("AT+CREG?", "+CREG")):
-            stat = self._ask(lambda: answers.registration(self.modem.at(command), prefix))
-            if stat in answers.REGISTERED_STATES:
-                return stat
-            if stat is not None:
-                seen.append(stat)
-        return seen[0] if seen else None
+        self.app.radio_read(self.sim_id, *radio.read(self.modem), self.app.clock.now())
 
     # -- the loop ---------------------------------------------------------------------------
     def _serve(self) -> None:
