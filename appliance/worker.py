@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import queue
-import re
 import threading
 import time
 from dataclasses import dataclass
@@ -22,7 +21,7 @@ from dataclasses import dataclass
 from appliance import radio, timecheck
 from modem import events, pdu
 from modem.device import STAT_ALL, Modem, SimLocked, StoredMessage
-from modem.errors import AtTimeout, CmeError, CmsError, CommandError, ModemError, PortGone, SendFailed
+from modem.errors import AtTimeout, CmsError, CommandError, ModemError, PortGone, SendFailed
 
 log = logging.getLogger(__name__)
 
@@ -146,10 +145,9 @@ class ModemWorker:
         """Remember why the SIM cannot be used, and a refused PIN so it is not offered again.
         Returns the error to show (a withheld PIN is named as such, not as a missing one)."""
         number = self._number()
-        refused = isinstance(error.__cause__, CmeError)       # the PIN was offered and refused
+        refused = error.refused
         withheld = not refused and bool(self.settings.pin) and self.app.refused_pin(number) is not None
-        text = str(error)
-        if "PUK" in text or "BLOCKED" in text:
+        if "PUK" in error.state or "BLOCKED" in error.state:
             lock = "puk"
         elif refused or withheld:
             lock = "pin"
@@ -163,7 +161,7 @@ class ModemWorker:
                                           lock, digest)
         if lock == "pin" and withheld:
             return SimLocked(f"{self.settings.device}: the SIM refused the configured PIN before; it is not"
-                             " offered again until the configuration holds another")
+                             " offered again until the configuration holds another", error.state)
         return error
 
     def _offline(self, error: BaseException | None) -> None:
@@ -185,26 +183,12 @@ class ModemWorker:
 
     def _set_up_reading(self) -> None:
         """Read everything that waits in the modem, and decide how often to look again."""
-        self.notifications = self._notifications_on()
+        self.notifications = self.modem.notifications
         if not self.notifications:
             log.info("%s: no new-message notifications; the storages are read every %g s",
                      self.settings.device, POLL_WITHOUT_NOTIFICATIONS)
         self._drain()
         self._next_poll()
-
-    def _notifications_on(self) -> bool:
-        """Does the modem announce new messages and status reports? From AT+CNMI? (TS 27.005
-        §3.4.1): mode 0 keeps them in the modem, mt 0 and ds 0 announce nothing. A modem that
-        refused our +CNMI, or does not answer the question, is taken not to."""
-        try:
-            lines = self.modem.at("AT+CNMI?")
-        except CommandError:
-            return False
-        match = re.search(r"\+CNMI:\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)", " ".join(lines))
-        if not match:
-            return False
-        mode, mt, _bm, ds = (int(n) for n in match.groups())
-        return mode != 0 and mt != 0 and ds != 0
 
     def _poll(self) -> None:
         """What arrived unannounced since the last look: unread messages and reports. (Read but

@@ -34,7 +34,13 @@ _PHONE_NUMBER = re.compile(r"\+?[0-9]{1,20}")
 
 
 class SimLocked(ModemError):
-    """The SIM wants a PIN (none configured, or it was refused) or its PUK: staff must act."""
+    """The SIM wants a PIN (none configured, or it was refused) or its PUK: staff must act.
+    `state` is what +CPIN? said ("SIM PIN", "SIM PUK", ...); `refused` is True when the PIN was
+    offered and refused."""
+
+    def __init__(self, message: str, state: str, refused: bool = False):
+        super().__init__(message)
+        self.state, self.refused = state, refused
 
 
 class SimNotReady(ModemError):
@@ -71,6 +77,7 @@ class Modem(Storages):
         self._current_storage: str | None = None
         self._ready = False
         self._sim_deadline: float | None = None    # set during set-up: until when to wait for the SIM
+        self.notifications = False      # set-up made the modem announce new messages and reports
         self._concat = itertools.count(random.randrange(256))
 
     # -- connection ---------------------------------------------------------------------------
@@ -180,14 +187,14 @@ class Modem(Storages):
                 self._enter_pin()
                 continue
             raise SimLocked(f"{self.path}: the SIM says {state}"
-                            + ("" if self.pin else "; no PIN is configured"))
+                            + ("" if self.pin else "; no PIN is configured"), state)
 
     def _enter_pin(self) -> None:
         pin, self.pin = self.pin, None        # never try a refused PIN twice: tries are few
         try:
             self.at(f'AT+CPIN="{pin}"')
         except CmeError as error:
-            raise SimLocked(f"{self.path}: the SIM refused the PIN ({error.line})") from error
+            raise SimLocked(f"{self.path}: the SIM refused the PIN ({error.line})", "SIM PIN", refused=True) from error
         self.pin = pin
 
     def _choose_storages(self) -> None:
@@ -219,10 +226,15 @@ class Modem(Storages):
             setting = answers.choose_cnmi(self.at("AT+CNMI=?"))
         except (CommandError, answers.AnswerError):
             setting = "2,1,0,2,0"
+        self.notifications = False
         try:
             self.at(f"AT+CNMI={setting}")
         except CommandError:
             log.warning("%s: +CNMI=%s refused; new messages are found by polling", self.path, setting)
+            return
+        # TS 27.005 §3.4.1: mode 0 keeps indications in the modem; mt 0 / ds 0 announce nothing.
+        mode, mt, _bm, ds = (int(value or 0) for value in (setting.split(",") + ["0"] * 4)[:4])
+        self.notifications = mode != 0 and mt != 0 and ds != 0
 
     def _optional(self, command: str) -> bool:
         """A command some modems refuse without harm."""
