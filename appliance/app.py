@@ -222,8 +222,7 @@ class Appliance:
                 if bad_number:
                     conn.execute("UPDATE customers SET sms_capable=0, notes=notes || ? , updated_at=? WHERE phone=?",
                                  (f"\nSMS不可: {failure_in_japanese(reason)}", iso(now), message.recipient))
-                    for customer in customers.on_handset(conn, message.recipient):
-                        self.outbox.cancel(now, customer_id=customer)
+                    customers.cancel_queued(self.outbox, conn, message.recipient, now)
         self.notify_staff(f"send-failed:{message.id}", f"送信失敗 {message.recipient}: {failure_in_japanese(reason)}")
 
     def notify_staff(self, key: str, text: str) -> None:

@@ -12,11 +12,10 @@ from datetime import datetime
 
 from appliance.clock import iso
 
-# Customers whose phone some customer record has opted out (for `... WHERE c.phone NOT IN`).
+# Phones some customer record has opted out.
 OPTED_OUT_PHONES = "SELECT phone FROM customers WHERE opted_out = 1 AND phone IS NOT NULL"
 # A customer `c` who may get an SMS: a mobile number that no record on the same handset opted out.
-REACHABLE = ("c.opted_out = 0 AND c.sms_capable = 1 AND c.phone IS NOT NULL"
-             " AND NOT EXISTS (SELECT 1 FROM customers o WHERE o.phone = c.phone AND o.opted_out = 1)")
+REACHABLE = f"c.opted_out = 0 AND c.sms_capable = 1 AND c.phone IS NOT NULL AND c.phone NOT IN ({OPTED_OUT_PHONES})"
 
 
 def on_handset(conn: sqlite3.Connection, phone: str) -> list[int]:
@@ -35,7 +34,7 @@ def set_opted_out(conn: sqlite3.Connection, outbox, phone: str, opted_out: bool,
     cancels at once what is queued for any of them; returns how many messages were cancelled."""
     conn.execute("UPDATE customers SET opted_out = ?, updated_at = ? WHERE phone = ?",
                  (int(opted_out), iso(now), phone))
-    return _cancel(outbox, conn, phone, now) if opted_out else 0
+    return cancel_queued(outbox, conn, phone, now) if opted_out else 0
 
 
 def pause_reminders(conn: sqlite3.Connection, outbox, phone: str, now: datetime) -> int:
@@ -43,10 +42,10 @@ def pause_reminders(conn: sqlite3.Connection, outbox, phone: str, now: datetime)
     what is queued for them is cancelled. Returns how many messages were cancelled."""
     conn.execute("UPDATE invoices SET reminders_paused = 1, updated_at = ? WHERE status = 'open'"
                  " AND customer_id IN (SELECT id FROM customers WHERE phone = ?)", (iso(now), phone))
-    return _cancel(outbox, conn, phone, now)
+    return cancel_queued(outbox, conn, phone, now)
 
 
-def _cancel(outbox, conn: sqlite3.Connection, phone: str, now: datetime) -> int:
+def cancel_queued(outbox, conn: sqlite3.Connection, phone: str, now: datetime) -> int:
     """Cancel reminders and campaigns queued for any customer on `phone` (inside the caller's
     transaction: Database.write joins it)."""
     return sum(outbox.cancel(now, customer_id=customer) for customer in on_handset(conn, phone))

@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
 from appliance.clock import iso
-from appliance.customers import OPTED_OUT_PHONES
+from appliance.customers import REACHABLE
 from appliance.db import Database
 from appliance.outbox import Outbox
 from appliance.schedule import SendingRules, local_day, next_allowed, step_time
@@ -62,8 +62,7 @@ def tick(db: Database, outbox: Outbox, now: datetime, rules: SendingRules, *, co
     for invoice in db.query(
             "SELECT i.id, i.number, i.amount, i.due_date, i.plan_id, c.id AS customer_id, c.name, c.phone"
             " FROM invoices i JOIN customers c ON c.id = i.customer_id"
-            " WHERE i.status = 'open' AND i.reminders_paused = 0 AND c.opted_out = 0"
-            f" AND c.sms_capable = 1 AND c.phone IS NOT NULL AND c.phone NOT IN ({OPTED_OUT_PHONES})"):
+            f" WHERE i.status = 'open' AND i.reminders_paused = 0 AND {REACHABLE}"):
         plan = invoice["plan_id"] if invoice["plan_id"] in plans else None
         if (plan, invoice["due_date"]) not in latest:
             latest[plan, invoice["due_date"]] = _latest_due_step(
