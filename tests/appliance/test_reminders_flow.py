@@ -70,7 +70,9 @@ def test_every_default_step_goes_out_once_at_an_allowed_hour_with_its_text(make_
         assert app.tick() == 1 and app.tick() == 0, f"step {step} once"
         wait_for(lambda: len(texts(network)) == step, what=f"step {step}")
         assert texts(network)[-1] == text
-        sent_at = app.db.one("SELECT sent_at FROM outbox WHERE kind='reminder' ORDER BY id DESC")[0]
+        # The handset may have it before the worker records +CMGS: wait for the record.
+        sent_at = wait_for(lambda: app.db.one("SELECT sent_at FROM outbox WHERE kind='reminder' ORDER BY id DESC")[0],
+                           what=f"step {step} recorded as sent")
         assert allowed(datetime.fromisoformat(sent_at), SendingRules())
     app.clock.set(datetime(2027, 1, 31, 10, 0, tzinfo=TOKYO))
     assert app.tick() == 0
