@@ -1,8 +1,8 @@
 """The appliance core at office scale, side by side in one run.
 
 f. Importing a 100k-row CP932 CSV (goal under 15 s); one reminder tick over 100k open invoices
-   (goal under 2 s), measured twice: the first tick queues a reminder for most of them at
-   once (a fresh import), the next one finds them queued (every tick after).
+   (goal under 2 s): the first ticks after the import queue a reminder for most of them
+   (reminders.PER_TICK at a time), every tick after finds them queued.
 e. Reply latency: from a customer's SMS reaching the modem (+CMTI, radio time zero) to the staff
    SMS queued and the e-mail handed to a local SMTP server (goal under 1 s).
 """
@@ -48,18 +48,21 @@ def import_and_tick() -> dict:
     reminders.seed_defaults(db)
     outbox = Outbox(db)
     now = datetime(2026, 12, 20, 10, 0, tzinfo=TOKYO)
-    began = time.perf_counter()
-    queued = reminders.tick(db, outbox, now, SendingRules(), company="ベンチ", contact_phone="03")
-    tick_s = time.perf_counter() - began
-    began = time.perf_counter()
-    again = reminders.tick(db, outbox, now, SendingRules(), company="ベンチ", contact_phone="03")
-    second_s = time.perf_counter() - began
+    ticks = []                                      # (seconds, queued) until nothing more is due
+    while not ticks or ticks[-1][1]:
+        began = time.perf_counter()
+        queued = reminders.tick(db, outbox, now, SendingRules(), company="ベンチ", contact_phone="03")
+        ticks.append((time.perf_counter() - began, queued))
+    longest = max(seconds for seconds, _ in ticks)
+    steady = ticks[-1][0]                           # every tick after: all of them queued already
     return {"import_rows": ROWS, "imported": report.imported, "import_s": round(import_s, 1),
             "import_goal": f"< 15 s: {'met' if import_s < 15 else 'MISSED'}",
-            "tick_open_invoices": ROWS, "tick_s": round(second_s, 2), "tick_queued": again,
-            "tick_goal": f"< 2 s: {'met' if second_s < 2 else 'MISSED'}",
-            "first_tick_queueing_s": round(tick_s, 2), "first_tick_queued": queued,
-            "first_tick_goal": f"< 2 s: {'met' if tick_s < 2 else 'MISSED'}"}
+            "tick_open_invoices": ROWS, "tick_s": round(steady, 2),
+            "tick_goal": f"< 2 s: {'met' if steady < 2 else 'MISSED'}",
+            "first_ticks_queued": [queued for _, queued in ticks[:-1]],
+            "first_ticks_s": [round(seconds, 2) for seconds, _ in ticks[:-1]],
+            "first_ticks_total_s": round(sum(seconds for seconds, _ in ticks[:-1]), 1),
+            "first_ticks_goal": f"each < 2 s: {'met' if longest < 2 else 'MISSED'}"}
 
 
 class _Mailbox:

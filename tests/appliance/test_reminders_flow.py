@@ -138,3 +138,70 @@ def test_at_most_one_reminder_per_handset_a_day_across_customer_records(tmp_path
     assert reminders.tick(db, Outbox(db), now, SendingRules(), company="c", contact_phone="p") == 2
     days = sorted(datetime.fromisoformat(r[0]).astimezone(TOKYO) for r in db.query("SELECT not_before FROM outbox"))
     assert days == [now, datetime(2026, 12, 8, 8, 0, tzinfo=TOKYO)]
+
+
+def test_each_invoice_follows_its_plan_and_only_reachable_unpaused_open_ones_are_reminded(tmp_path):
+    """An invoice on its own plan gets that plan's step; without a plan, or on a plan that has
+    no steps, the default plan's; paused, paid, opted-out and unreachable ones get nothing. A
+    second tick queues nothing new, and a later step is queued when its time comes."""
+    from appliance.db import Database
+    from appliance.outbox import Outbox
+    from appliance.schedule import SendingRules
+    db = Database(tmp_path / "r.db")
+    reminders.seed_defaults(db)
+    now = datetime(2026, 12, 7, 10, 0, tzinfo=TOKYO)             # 3 days before 2026-12-10
+    holder = type("A", (), {"db": db, "clock": type("C", (), {"now": lambda self: now})()})()
+    with db.write() as conn:
+        template = conn.execute("INSERT INTO templates (name, body) VALUES ('早め', '{name}様 早めのご案内')").lastrowid
+        early = conn.execute("INSERT INTO plans (name) VALUES ('早め')").lastrowid
+        conn.execute("INSERT INTO plan_steps (plan_id, offset_days, template_id, send_time) VALUES (?, -5, ?, '09:00')",
+                     (early, template))
+        empty = conn.execute("INSERT INTO plans (name) VALUES ('空')").lastrowid
+    invoices = {name: add_invoice(holder, f"INV-{i}", name, f"+8190000000{i:02d}", 1000, "2026-12-10")[1]
+                for i, name in enumerate(["標準", "早め", "空", "停止中", "支払済", "配信停止", "SMS不可"])}
+    with db.write() as conn:
+        conn.execute("UPDATE invoices SET plan_id = ? WHERE id = ?", (early, invoices["早め"]))
+        conn.execute("UPDATE invoices SET plan_id = ? WHERE id = ?", (empty, invoices["空"]))
+        conn.execute("UPDATE invoices SET reminders_paused = 1 WHERE id = ?", (invoices["停止中"],))
+        conn.execute("UPDATE invoices SET status = 'paid' WHERE id = ?", (invoices["支払済"],))
+        conn.execute("UPDATE customers SET opted_out = 1 WHERE name = '配信停止'")
+        conn.execute("UPDATE customers SET sms_capable = 0 WHERE name = 'SMS不可'")
+
+    def queued():
+        return {(r["name"], r["idempotency_key"].rsplit(":", 1)[1]): r["body"][:10] for r in db.query(
+            "SELECT c.name, o.idempotency_key, o.body FROM outbox o JOIN customers c ON c.id = o.customer_id")}
+
+    assert reminders.tick(db, Outbox(db), now, SendingRules(), company="c", contact_phone="p") == 3
+    assert set(queued()) == {("標準", "-3"), ("早め", "-5"), ("空", "-3")}
+    assert queued()["早め", "-5"].startswith("早め様 早めのご案内")
+    assert reminders.tick(db, Outbox(db), now, SendingRules(), company="c", contact_phone="p") == 0
+    on_due_day = datetime(2026, 12, 10, 10, 0, tzinfo=TOKYO)
+    assert reminders.tick(db, Outbox(db), on_due_day, SendingRules(), company="c", contact_phone="p") == 2
+    assert set(queued()) == {("標準", "-3"), ("早め", "-5"), ("空", "-3"), ("標準", "0"), ("空", "0")}
+
+
+def test_a_tick_queues_at_most_per_tick_longest_overdue_first_and_the_next_goes_on(tmp_path, monkeypatch):
+    """After a large import a tick stays short: it queues PER_TICK reminders, those overdue
+    longest first, and each following tick queues the next ones until every invoice has its."""
+    from appliance.db import Database
+    from appliance.outbox import Outbox
+    from appliance.schedule import SendingRules
+    monkeypatch.setattr(reminders, "PER_TICK", 2)
+    db = Database(tmp_path / "r.db")
+    reminders.seed_defaults(db)
+    now = datetime(2026, 12, 7, 10, 0, tzinfo=TOKYO)
+    holder = type("A", (), {"db": db, "clock": type("C", (), {"now": lambda self: now})()})()
+    for i, due in enumerate(["2026-12-09", "2026-12-01", "2026-12-10", "2026-11-20", "2026-12-05"]):
+        add_invoice(holder, f"INV-{i}", f"顧客{i}", f"+8190000000{i:02d}", 1000, due)
+
+    def tick():
+        return reminders.tick(db, Outbox(db), now, SendingRules(), company="c", contact_phone="p")
+
+    def queued_due_dates():
+        return [r[0] for r in db.query("SELECT i.due_date FROM outbox o JOIN invoices i ON i.id = o.invoice_id"
+                                       " ORDER BY o.id")]
+
+    assert tick() == 2 and queued_due_dates() == ["2026-11-20", "2026-12-01"]
+    assert tick() == 2 and queued_due_dates()[2:] == ["2026-12-05", "2026-12-09"]
+    assert tick() == 1 and queued_due_dates()[4:] == ["2026-12-10"]
+    assert tick() == 0
