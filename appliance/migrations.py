@@ -295,3 +295,15 @@ def m008_sim_state_and_claim_index(conn) -> None:
     ALTER TABLE outbox ADD COLUMN parts_counted INTEGER NOT NULL DEFAULT 0;
     CREATE INDEX outbox_kind_due ON outbox(kind, status, not_before);
     """)
+
+
+@migration
+def m009_claim_index(conn) -> None:
+    """A worker claims once per message. This index holds only the messages waiting to be sent,
+    for each preferred SIM (or none) and kind, oldest first and in id order within one time (the
+    rowid is the key's tail): a claim reads the first due row of a few walks instead of sorting
+    the whole queue, and the sent history does not grow it. A query uses it only when it says
+    `status IN ('queued','retry')` exactly as here (appliance/outbox.py, Outbox._OLDEST_DUE)."""
+    run_script(conn, """
+    CREATE INDEX outbox_claim ON outbox(prefer_sim_id, kind, not_before) WHERE status IN ('queued','retry');
+    """)

@@ -109,24 +109,39 @@ class Outbox:
         own preferred work first, then work for nobody in particular or for a SIM that is
         offline; oldest first."""
         with self.db.write() as conn:
+            others = [None, *(r[0] for r in conn.execute("SELECT id FROM sims WHERE online = 0 AND id != ?",
+                                                           (sim_id,)))]
             for kinds, room in groups:
                 if room <= 0 or not kinds:
                     continue
-                row = conn.execute(
-                    "SELECT o.* FROM outbox o LEFT JOIN sims s ON s.id = o.prefer_sim_id"
-                    " WHERE o.status IN ('queued','retry') AND o.not_before <= ? AND o.parts <= ?"
-                    f" AND o.kind IN ({','.join('?' * len(kinds))})"
-                    " AND (o.prefer_sim_id IS NULL OR o.prefer_sim_id = ? OR s.online = 0)"
-                    " ORDER BY (o.prefer_sim_id IS ?) DESC, o.not_before, o.id LIMIT 1",
-                    (iso(now), room, *kinds, sim_id, sim_id)).fetchone()
-                if row is not None:
+                found = (self._oldest_due(conn, [sim_id], kinds, room, now)
+                         or self._oldest_due(conn, others, kinds, room, now))
+                if found is not None:
                     break
             else:
                 return None
+            row = conn.execute("SELECT * FROM outbox WHERE id=?", (found,)).fetchone()
             conn.execute("UPDATE outbox SET status='sending', sim_id=?, attempts=attempts+1, parts_counted=0,"
                          " updated_at=? WHERE id=?", (sim_id, iso(now), row["id"]))
         return OutboxMessage(row["id"], row["kind"], row["recipient"], row["body"], row["parts"],
                              row["attempts"] + 1, row["customer_id"], row["invoice_id"])
+
+    # The status test is the outbox_claim index's own WHERE, word for word, or SQLite ignores the index.
+    _OLDEST_DUE = ("SELECT not_before, id FROM outbox WHERE prefer_sim_id IS ? AND kind = ?"
+                   " AND status IN ('queued','retry') AND not_before <= ? AND parts <= ?"
+                   " ORDER BY not_before, id LIMIT 1")
+
+    @classmethod
+    def _oldest_due(cls, conn, preferred: list[int | None], kinds: tuple[str, ...], room: int,
+                    now: datetime) -> int | None:
+        """The id of the oldest due message (not_before, then id) of `kinds` preferred for one of
+        `preferred` (None: for no SIM in particular) that fits in `room` parts. One walk of the
+        outbox_claim index per SIM and kind, each stopping at its first row, so the cost does not
+        grow with the queue (one query over several SIMs or kinds would sort every due row)."""
+        firsts = [conn.execute(cls._OLDEST_DUE, (sim, kind, iso(now), room)).fetchone()
+                  for sim in preferred for kind in kinds]
+        found = [tuple(first) for first in firsts if first is not None]
+        return min(found)[1] if found else None
 
     def sent(self, message_id: int, sim_id: int, references: list[int], now: datetime) -> None:
         """+CMGS came for every part: record the references (for status reports) and the usage."""
