@@ -4,13 +4,16 @@ a. Software overhead: see pipeline().
 b. With 0.2 s of radio time a part and 1, 2, 4 and 8 simulated modems, a campaign of
    BENCH_MESSAGES (default 1000) one-part messages: duration against the ideal
    (messages x 0.2 s / modems). Goal: at least 95 %.
-c. A campaign through gammu-smsd 1.42 (files backend, one daemon per modem) on the same
-   simulator, BENCH_GAMMU_MESSAGES (default 200) messages for each: our throughput divided by
-   gammu-smsd's. Goal: at least 1.0.
+c. The same campaign on 4 modems through gammu-smsd (files backend, one daemon per modem) on
+   the same simulator, as packaged and tuned: our throughput divided by gammu-smsd's.
+   Goal: at least 1.0. libgammu's AT driver sleeps 0.1 s after the "> " prompt, 0.5 s after
+   the PDU and 0.1 s after Ctrl-Z (ATGEN_SendSMS), so each part costs it about 0.7 s on top of
+   the radio's 0.2 s, however fast the modem is.
 """
 from __future__ import annotations
 
 import os
+import resource
 import shutil
 import subprocess
 import tempfile
@@ -28,9 +31,7 @@ from modem.sim.simulator import Simulator
 
 PART_TIME = 0.2
 MESSAGES = int(os.environ.get("BENCH_MESSAGES", "1000"))
-GAMMU_MODEMS = 2
-# gammu-smsd is far slower; its campaign is smaller and throughputs (messages/s) are compared.
-GAMMU_MESSAGES = int(os.environ.get("BENCH_GAMMU_MESSAGES", "200"))
+GAMMU_MODEMS = 4
 
 
 def _network(part_time: float = PART_TIME) -> Simulator:
@@ -66,14 +67,23 @@ def ours(modems: int, messages: int, part_time: float = PART_TIME) -> float:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def gammu(modems: int, messages: int) -> float | None:
-    """Seconds for gammu-smsd (one daemon per modem) to send the same campaign; None without it."""
+# gammu-smsd as packaged (defaults but a 1 s loop), and tuned for throughput as its manual
+# allows: no sleep between loops (a busy loop), no periodic status, signal, network or PIN checks.
+GAMMU_SETTINGS = {"as packaged": "loopsleep = 1\n",
+                  "tuned": "loopsleep = 0\nstatusfrequency = 0\ncheckbattery = 0\ncheckSignal = 0\n"
+                           "checknetwork = 0\nchecksecurity = 0\nreceivefrequency = 3600\n"}
+
+
+def gammu(modems: int, messages: int, settings: str) -> tuple[float, float] | None:
+    """(seconds, CPU seconds of the daemons) for gammu-smsd, one daemon per modem, to send the
+    same campaign; None without it."""
     binary = shutil.which("gammu-smsd")
     if not binary:
         return None
     folder = Path(tempfile.mkdtemp(prefix="tokusoku-gammu-"))
     simulator = _network()
     daemons = []
+    cpu = resource.getrusage(resource.RUSAGE_CHILDREN)
     try:
         for m in range(modems):
             modem = simulator.add_modem()
@@ -83,8 +93,9 @@ def gammu(modems: int, messages: int) -> float | None:
             (spool / "smsdrc").write_text(
                 f"[gammu]\ndevice = {modem.path}\nconnection = at\n\n[smsd]\nservice = files\n"
                 f"logfile = {spool}/log\ninboxpath = {spool}/inbox/\noutboxpath = {spool}/outbox/\n"
-                f"sentsmspath = {spool}/sent/\nerrorsmspath = {spool}/error/\nloopsleep = 1\n"
-                "transmitformat = unicode\ndeliveryreport = no\ncheckbattery = 0\n", encoding="utf-8")
+                f"sentsmspath = {spool}/sent/\nerrorsmspath = {spool}/error/\n"
+                "transmitformat = unicode\ndeliveryreport = no\ncheckbattery = 0\n"
+                + GAMMU_SETTINGS[settings], encoding="utf-8")
             for i in range(m, messages, modems):
                 (spool / "outbox" / f"OUT+8190{i:08d}.txt").write_text(f"お支払いのお願い {i}", encoding="utf-8")
         began = time.perf_counter()
@@ -94,13 +105,15 @@ def gammu(modems: int, messages: int) -> float | None:
         deadline = began + messages * PART_TIME * 20 + 60
         while sum(len(h.received) for h in list(handsets.values())) < messages and time.perf_counter() < deadline:
             time.sleep(0.1)
-        return time.perf_counter() - began
+        seconds = time.perf_counter() - began
     finally:
         for daemon in daemons:
             daemon.terminate()
             daemon.wait(timeout=15)
         simulator.stop()
         shutil.rmtree(folder, ignore_errors=True)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return seconds, after.ru_utime + after.ru_stime - cpu.ru_utime - cpu.ru_stime
 
 
 def pipeline(messages: int = 2000) -> dict:
@@ -115,20 +128,27 @@ def pipeline(messages: int = 2000) -> dict:
 
 def run() -> dict:
     results = {**pipeline(), "messages": MESSAGES, "part_time_s": PART_TIME}
+    seconds = {}
     for modems in (1, 2, 4, 8):
-        seconds = ours(modems, MESSAGES)
+        seconds[modems] = ours(modems, MESSAGES)
         ideal = MESSAGES * PART_TIME / modems
-        results[f"utilisation_{modems}_modems"] = round(ideal / seconds, 3)
+        results[f"utilisation_{modems}_modems"] = round(ideal / seconds[modems], 3)
     results["utilisation_goal"] = ">= 0.95: " + ("met" if min(v for k, v in results.items() if k.startswith("utilisation_")
                                                                and isinstance(v, float)) >= 0.95 else "MISSED")
-    ours_rate = GAMMU_MESSAGES / ours(GAMMU_MODEMS, GAMMU_MESSAGES)
-    gammu_s = gammu(GAMMU_MODEMS, GAMMU_MESSAGES)
+    ours_rate = MESSAGES / seconds[GAMMU_MODEMS]          # the same campaign, measured above
     results[f"ours_{GAMMU_MODEMS}_modems_msg_per_s"] = round(ours_rate, 2)
-    if gammu_s is None:
-        results["gammu_smsd"] = "not installed"
-    else:
-        gammu_rate = GAMMU_MESSAGES / gammu_s
-        results[f"gammu_smsd_{GAMMU_MODEMS}_modems_msg_per_s"] = round(gammu_rate, 2)
-        results["ours_over_gammu_smsd"] = round(ours_rate / gammu_rate, 2)
-        results["ours_over_gammu_goal"] = ">= 1.0: " + ("met" if ours_rate >= gammu_rate else "MISSED")
+    for settings in GAMMU_SETTINGS:
+        measured = gammu(GAMMU_MODEMS, MESSAGES, settings)
+        name = "gammu_smsd_" + settings.replace(" ", "_")
+        if measured is None:
+            results[name] = "not installed"
+            continue
+        gammu_seconds, cpu = measured
+        gammu_rate = MESSAGES / gammu_seconds
+        results[f"{name}_{GAMMU_MODEMS}_modems_msg_per_s"] = round(gammu_rate, 2)
+        results[f"{name}_cpu_ms_per_msg"] = round(cpu / MESSAGES * 1000, 2)
+        results[f"ours_over_{name}"] = round(ours_rate / gammu_rate, 2)
+    ratios = [v for k, v in results.items() if k.startswith("ours_over_gammu")]
+    if ratios:
+        results["ours_over_gammu_goal"] = ">= 1.0: " + ("met" if min(ratios) >= 1.0 else "MISSED")
     return results
