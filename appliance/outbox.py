@@ -20,7 +20,6 @@ from appliance.db import Database
 from appliance.phones import e164
 from modem import pdu
 
-CLAIMABLE = ("queued", "retry")
 RETRY_BACKOFF = (60, 300, 900, 3600)      # seconds after the 1st, 2nd, 3rd, later failures
 MAX_ATTEMPTS = 5
 
