@@ -11,8 +11,9 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from appliance.app import Appliance
-from appliance.clock import Clock, iso
+from appliance.clock import Clock
 from appliance.config import Config, StaffMember
+from appliance.importing import import_invoices
 from appliance.schedule import allowed
 from appliance.worker import ModemSettings
 from modem.sim.network import NetworkSettings
@@ -30,7 +31,7 @@ CUSTOMERS = (
     ("渡辺①商店", "+819012340005", -14, 1980, dict(reply="停止", reply_after=20)),
     ("小林 さくら", "+817012340006", 3, 3300, dict(reply="請求書の金額が違うようです。確認お願いします。" * 2,
                                                   reply_after=15)),
-    ("(存在しない番号)", "+819000000000", 0, 5000, dict(unknown=True)),
+    ("(存在しない番号)", "+819012349999", 0, 5000, dict(unknown=True)),
 )
 
 
@@ -60,15 +61,20 @@ def build(state: Path = Path("var")) -> tuple[Simulator, Config]:
 
 
 def seed_invoices(app: Appliance, today: date) -> int:
-    """The demo customers and invoices (once; a restarted demo keeps its history)."""
+    """The demo customers and invoices (once; a restarted demo keeps its history), imported as
+    staff would: a Shift_JIS CSV in the shape Excel saves, through the same importer."""
     if app.db.one("SELECT 1 FROM invoices LIMIT 1"):
         return 0
-    now = iso(app.clock.now())
-    with app.db.write() as conn:
-        for i, (name, phone, due_in, amount, _) in enumerate(CUSTOMERS, start=1):
-            customer = conn.execute("INSERT INTO customers (name, phone, created_at, updated_at) VALUES (?,?,?,?)",
-                                    (name, phone, now, now)).lastrowid
-            conn.execute("INSERT INTO invoices (number, customer_id, amount, due_date, created_at, updated_at)"
-                         " VALUES (?,?,?,?,?,?)", (f"DEMO-{i:04d}", customer, amount,
-                                                   (today + timedelta(days=due_in)).isoformat(), now, now))
-    return len(CUSTOMERS)
+    rows = ["請求書番号,取引先名,電話番号,請求金額,支払期日"]
+    for i, (name, phone, due_in, amount, _) in enumerate(CUSTOMERS, start=1):
+        due = today + timedelta(days=due_in)
+        rows.append(f'DEMO-{i:04d},{name},{national(phone)},"￥{amount:,}",{due.year}/{due.month}/{due.day}')
+    report = import_invoices(app.db, ("\r\n".join(rows) + "\r\n").encode("cp932"), name="デモ請求一覧.csv",
+                             clock=app.clock, actor="demo")
+    return report.imported
+
+
+def national(phone: str) -> str:
+    """+819012340001 -> 090-1234-0001, as it is written in a Japanese spreadsheet."""
+    digits = "0" + phone.removeprefix("+81")
+    return f"{digits[:3]}-{digits[3:7]}-{digits[7:]}"
