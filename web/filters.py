@@ -27,7 +27,7 @@ ACTION = {
     "staff.remove": "担当者を削除", "user.add": "ユーザーを追加", "settings.change": "設定を変更",
     "backup.download": "バックアップをダウンロード", "login": "ログイン", "logout": "ログアウト",
 }
-ACTOR = {"system": "装置", "setup": "初期設定"}      # records not made by a signed-in user
+ACTOR = {"system": "装置", "setup": "初期設定", "cli": "コマンド", "demo": "デモ"}   # not a signed-in user
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 

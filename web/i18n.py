@@ -259,7 +259,7 @@ EN = {
     "action|返信で入金連絡": "Paid, says a reply", "action|送信失敗": "Send failed",
     "action|モデムの試験送信": "Modem test send", "action|担当者を追加": "Staff added", "action|担当者を編集": "Staff edited",
     "action|担当者を削除": "Staff removed", "action|ユーザーを追加": "User added", "action|設定を変更": "Settings changed",
-    "action|バックアップをダウンロード": "Backup downloaded", "action|ログイン": "Logged in", "action|ログアウト": "Logged out", "装置": "The box", "初期設定": "Setup",
+    "action|バックアップをダウンロード": "Backup downloaded", "action|ログイン": "Logged in", "action|ログアウト": "Logged out", "装置": "The box", "初期設定": "Setup", "コマンド": "Command line", "デモ": "Demo",
 }
 CATALOGUES = {"en": EN}
 

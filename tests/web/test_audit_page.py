@@ -106,8 +106,11 @@ def test_actions_and_the_box_itself_read_as_words_staff_use(client, services):
     logged_in(client, services, role="viewer")
     services.audit("system", "reply.opt-out", "12")
     services.audit("suzuki", "something.new", "x")
+    services.audit("cli", "import", "請求.csv")
+    services.audit("demo", "import", "デモ請求一覧.csv")
     rows = client.get("/audit/").get_data(as_text=True).split("<tbody>")[1]
     assert "返信で配信停止" in rows and "装置" in rows and "reply.opt-out</td>" not in rows
+    assert "<td>コマンド</td>" in rows and "<td>デモ</td>" in rows
     assert "something.new" in rows                              # an action without a label shows its code
 
 
