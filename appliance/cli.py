@@ -5,20 +5,10 @@ import argparse
 import logging
 import os
 import sys
-from pathlib import Path
 
 from appliance import cli_box, cli_import, cli_modem, cli_state, cli_users
+from appliance.cli_db import DEFAULT_DB, DatabaseFileError
 from modem.sim.profiles import PROFILES
-
-
-DEFAULT_DB = "var/tokusoku.db"
-
-
-def open_database(args: argparse.Namespace):
-    """The database named by --db, created (with its folder) when missing."""
-    from appliance.db import Database
-    Path(args.db).parent.mkdir(parents=True, exist_ok=True)
-    return Database(args.db)
 
 
 def _sim(args: argparse.Namespace) -> int:
@@ -87,6 +77,9 @@ def main(argv: list[str] | None = None, frontend=None) -> int:
     except cli_modem.ERRORS + cli_import.ERRORS as error:
         print(f"tokusoku {args.command}: {error}", file=sys.stderr)
         return 1
+    except DatabaseFileError as error:
+        print(f"tokusoku {args.command}: {error}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
 

@@ -24,7 +24,7 @@ def add_parsers(commands) -> None:
 
 
 def _invoices(args) -> int:
-    from appliance.cli import open_database
+    from appliance.cli_db import open_database
     db = open_database(args)
     try:
         report = import_invoices(db, args.file, dry_run=args.dry_run, valid_only=args.valid_only)

@@ -18,7 +18,7 @@ def add_parsers(commands) -> None:
 
 
 def _rows(args, sql: str) -> list[dict]:
-    from appliance.cli import open_database
+    from appliance.cli_db import open_database
     db = open_database(args)
     limit = f" LIMIT {int(args.limit)}" if args.limit else ""
     return [dict(row) for row in db.query(sql + limit)]

@@ -31,12 +31,13 @@ def _password(args) -> str:
 
 
 def _add(args) -> int:
-    from appliance.cli import open_database
+    from appliance.cli_db import open_database
     from appliance.clock import Clock
     from appliance.users import create
+    db = open_database(args)              # a wrong --db is told before the password is asked
     try:
         password = _password(args)
-        user = create(open_database(args), args.name, password, args.role, Clock().now(), actor="cli")
+        user = create(db, args.name, password, args.role, Clock().now(), actor="cli")
     except UserError as error:
         print(f"tokusoku user add: {error}", file=sys.stderr)
         return 1

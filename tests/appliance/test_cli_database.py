@@ -1,0 +1,70 @@
+"""The --db file as an operator names it: wrong files and typos get a message naming the file and
+exit status 2, never a traceback or a silently created empty database."""
+import io
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from appliance import cli
+
+DATA = Path(__file__).parent / "data"
+REPO = Path(__file__).resolve().parents[2]
+CSV = str(DATA / "simple-en-utf8.csv")
+
+# every command that opens the database through --db
+COMMANDS = [["outbox"], ["inbox"], ["outbox", "--json"], ["import", "invoices", CSV],
+            ["import", "invoices", "--dry-run", CSV], ["user", "add", "sato", "--role", "staff", "--password-stdin"]]
+
+
+def run(monkeypatch, capsys, *argv):
+    monkeypatch.setattr(sys, "stdin", io.StringIO("a long enough password\n"))
+    code = cli.main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture(autouse=True)
+def no_env_db(monkeypatch):
+    monkeypatch.delenv("TOKUSOKU_DB", raising=False)
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
+@pytest.mark.parametrize("content", [Path(CSV).read_bytes(), b"SQLite format 3\x00" + b"\x00" * 200,
+                                     b"\x00\x01 binary"], ids=["csv", "damaged-sqlite", "binary"])
+def test_a_file_that_is_not_a_database_exit_2_naming_it(monkeypatch, capsys, tmp_path, command, content):
+    path = tmp_path / "some.csv"
+    path.write_bytes(content)
+    code, out, err = run(monkeypatch, capsys, "--db", path, *command)
+    assert code == 2 and out == ""
+    assert err.startswith(f"tokusoku {command[0]}: {path}: ") and err.count("\n") == 1
+    assert "データベースではありません" in err
+    assert path.read_bytes() == content
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
+def test_another_programs_sqlite_file_is_not_migrated(monkeypatch, capsys, tmp_path, command):
+    path = tmp_path / "other.sqlite"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE bookmarks (url TEXT)")
+    code, out, err = run(monkeypatch, capsys, "--db", path, *command)
+    assert code == 2 and "Tokusoku のデータベースではありません" in err and str(path) in err
+    with sqlite3.connect(path) as conn:
+        assert [r[0] for r in conn.execute("SELECT name FROM sqlite_master")] == ["bookmarks"]
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
+def test_a_folder_exit_2_naming_it(monkeypatch, capsys, tmp_path, command):
+    code, out, err = run(monkeypatch, capsys, "--db", tmp_path, *command)
+    assert code == 2 and err.startswith(f"tokusoku {command[0]}: {tmp_path}: ") and "フォルダ" in err
+
+
+def test_no_traceback_from_the_installed_command(tmp_path):
+    path = tmp_path / "some.csv"
+    path.write_bytes(Path(CSV).read_bytes())
+    result = subprocess.run([sys.executable, "-m", "appliance.cli", "--db", str(path), "outbox"],
+                            capture_output=True, text=True, timeout=60, cwd=REPO)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr == f"tokusoku outbox: {path}: SQLite のデータベースではありません（CSV などほかのファイル？）\n"
