@@ -21,3 +21,13 @@ def e164(number: str, region: str = "JP") -> str | None:
     if not phonenumbers.is_possible_number(parsed):
         return None
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def is_japanese_number(text: str) -> bool:
+    """A number a customer in Japan can call, as written on an invoice: 03-1234-5678,
+    0120-123-456, 090-1234-5678, +81 3-1234-5678 (full-width digits too)."""
+    try:
+        parsed = phonenumbers.parse(unicodedata.normalize("NFKC", text or "").strip(), "JP")
+    except phonenumbers.NumberParseException:
+        return False
+    return phonenumbers.is_valid_number(parsed)

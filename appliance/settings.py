@@ -19,6 +19,7 @@ from datetime import time
 from zoneinfo import ZoneInfo
 
 from appliance.clock import TOKYO
+from appliance.phones import is_japanese_number
 from appliance.schedule import SendingRules
 
 # key -> its name on the page (Japanese; web/i18n.py translates it)
@@ -28,7 +29,11 @@ LABELS = {"company": "会社名", "contact_phone": "問い合わせ電話番号"
           "cost_per_part": "1通あたりの費用（円）",
           "campaign_approval": "一斉送信は別の利用者が承認してから送る"}
 CHECKBOXES = ("skip_sundays", "skip_holidays", "campaign_approval")
-LIMITS = {"per_customer_per_day": (1, 10), "daily_cap": (1, 10_000), "cost_per_part": (0, 1_000)}
+# Japanese carriers stop a SIM at about 200 messages a day (parts of long ones counted each).
+LIMITS = {"per_customer_per_day": (1, 10), "daily_cap": (1, 200), "cost_per_part": (0, 1_000)}
+# Quiet hours set on the page must cover this night (貸金業法 §21: no dunning 21:00-08:00); the
+# configuration file, written by whoever installs the box, may set any window.
+NIGHT = (time(21, 0), time(8, 0))
 _TIME = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
 
 
@@ -96,6 +101,8 @@ def parse(form, current: Settings) -> Settings:
             problems[key] = Problem(key, "{label}を入力してください", {})
         elif len(text) > 60:
             problems[key] = Problem(key, "{label}は{limit}文字以内にしてください", {"limit": 60})
+        elif key == "contact_phone" and text and not is_japanese_number(text):
+            problems[key] = Problem(key, "{label}は 03-1234-5678 のような電話番号で入力してください", {})
         values[key] = text
     for key in ("quiet_start", "quiet_end"):
         match = _TIME.fullmatch((form.get(key) or "").strip())
@@ -103,11 +110,19 @@ def parse(form, current: Settings) -> Settings:
             values[key] = time(int(match[1]), int(match[2]))
         else:
             problems[key] = Problem(key, "{label}は 21:00 のような時刻で入力してください", {})
+    if not problems.keys() & {"quiet_start", "quiet_end"} and not covers_the_night(values["quiet_start"],
+                                                                                 values["quiet_end"]):
+        problems["quiet_start"] = Problem("quiet_start", "送信停止の時間帯は {start}〜{end} を含めてください"
+                                          "（夜間に督促を送らないため）",
+                                          {"start": NIGHT[0].strftime("%H:%M"), "end": NIGHT[1].strftime("%H:%M")})
     for key in CHECKBOXES:
         values[key] = form.get(key) in ("1", "on", "true", True)
     for key, (low, high) in LIMITS.items():
         text = (form.get(key) or "").strip()
-        if not text.isdigit() or not low <= int(text) <= high:
+        if key == "daily_cap" and text.isdigit() and int(text) > high:
+            problems[key] = Problem(key, "{label}は{high}以下にしてください（携帯会社は1日{high}通ほどでSIMを止めます）",
+                                    {"high": high})
+        elif not text.isdigit() or not low <= int(text) <= high:
             problems[key] = Problem(key, "{label}は{low}から{high}までの整数で入力してください",
                                     {"low": low, "high": high})
         else:
@@ -115,6 +130,11 @@ def parse(form, current: Settings) -> Settings:
     if problems:
         raise SettingsError(problems)
     return replace(current, **values)
+
+
+def covers_the_night(start: time, end: time) -> bool:
+    """Whether quiet hours from `start` to `end` (over midnight) include all of NIGHT."""
+    return end < start and start <= NIGHT[0] and end >= NIGHT[1]
 
 
 def load(db, base: Settings) -> Settings:

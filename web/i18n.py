@@ -51,6 +51,13 @@ EN = {
     "{label}は{limit}文字以内にしてください": "{label}: at most {limit} characters",
     "{label}は 21:00 のような時刻で入力してください": "{label}: enter a time like 21:00",
     "{label}は{low}から{high}までの整数で入力してください": "{label}: enter a whole number from {low} to {high}",
+    "{label}は{high}以下にしてください（携帯会社は1日{high}通ほどでSIMを止めます）":
+        "{label}: at most {high} (carriers stop a SIM at about {high} messages a day)",
+    "{label}は 03-1234-5678 のような電話番号で入力してください": "{label}: enter a phone number like 03-1234-5678",
+    "夜間に督促を送らないよう、21:00〜08:00 を含む時間帯にしてください。":
+        "So that no reminder goes out at night, quiet hours must include 21:00–08:00.",
+    "送信停止の時間帯は {start}〜{end} を含めてください（夜間に督促を送らないため）":
+        "Quiet hours must include {start}–{end} (no reminders at night)",
     "文面に入る会社名と問い合わせ先": "Company and contact used in messages",
     "送信停止時間帯と送信日": "Quiet hours and sending days",
     "送信停止時間帯は顧客への送信を止めます（担当者への転送とテスト送信は送ります）。":

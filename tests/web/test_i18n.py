@@ -35,6 +35,11 @@ def test_english_validation_messages_name_the_field(client, services):
                                            "per_customer_per_day": "1", "daily_cap": "180",
                                            "cost_per_part": "3"}).get_data(as_text=True)
     assert "Please enter the Company name" in page and "Quiet hours start: enter a time like 21:00" in page
+    page = client.post("/settings/", data={"company": "A", "contact_phone": "abc", "quiet_start": "23:00",
+                                           "quiet_end": "06:00", "per_customer_per_day": "1", "daily_cap": "5000",
+                                           "cost_per_part": "3"}).get_data(as_text=True)
+    assert "enter a phone number like 03-1234-5678" in page and "Quiet hours must include 21:00–08:00" in page
+    assert "at most 200 (carriers stop a SIM at about 200 messages a day)" in page
     page = client.post("/staff/", data={"name": "Sato", "phone": "12"}).get_data(as_text=True)
     assert "The phone number “12” is not valid" in page
 

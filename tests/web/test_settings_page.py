@@ -28,7 +28,10 @@ def test_page_shows_current_values_and_the_time_zone(client, services):
     ("quiet_start", "25:00", "送信停止の開始は 21:00 のような時刻で入力してください"),
     ("quiet_end", "夜", "送信停止の終了は 21:00 のような時刻で入力してください"),
     ("per_customer_per_day", "0", "1人あたり1日の上限は1から10までの整数で入力してください"),
-    ("daily_cap", "abc", "SIMごとの1日の上限（通）は1から10000までの整数で入力してください"),
+    ("daily_cap", "abc", "SIMごとの1日の上限（通）は1から200までの整数で入力してください"),
+    ("daily_cap", "5000", "携帯会社は1日200通ほどでSIMを止めます"),
+    ("contact_phone", "abc", "問い合わせ電話番号は 03-1234-5678 のような電話番号で入力してください"),
+    ("contact_phone", "03-1234", "問い合わせ電話番号は 03-1234-5678 のような電話番号で入力してください"),
     ("cost_per_part", "-1", "1通あたりの費用（円）は0から1000までの整数で入力してください"),
 ])
 def test_bad_values_are_refused_with_a_message_naming_the_field(client, services, field, value, message):
@@ -36,6 +39,26 @@ def test_bad_values_are_refused_with_a_message_naming_the_field(client, services
     response = client.post("/settings/", data={**FORM, field: value})
     assert response.status_code == 400 and message in response.get_data(as_text=True)
     assert services.db.one("SELECT count(*) FROM settings WHERE key != 'secret_key'")[0] == 0
+
+
+@pytest.mark.parametrize("start, end", [("08:00", "21:00"), ("23:00", "06:00"), ("00:00", "00:00"),
+                                        ("21:30", "08:00"), ("21:00", "07:59"), ("00:00", "09:00")])
+def test_quiet_hours_that_leave_part_of_the_night_open_are_refused(client, services, start, end):
+    logged_in(client, services)
+    response = client.post("/settings/", data={**FORM, "quiet_start": start, "quiet_end": end})
+    assert response.status_code == 400
+    assert "送信停止の時間帯は 21:00〜08:00 を含めてください" in response.get_data(as_text=True)
+    assert services.db.one("SELECT count(*) FROM settings WHERE key != 'secret_key'")[0] == 0
+
+
+@pytest.mark.parametrize("start, end, phone", [("21:00", "08:00", "03-1234-5678"), ("19:30", "09:00", "0120-123-456"),
+                                               ("20:00", "08:00", "090-1234-5678"), ("21:00", "08:30", "")])
+def test_quiet_hours_covering_the_night_and_japanese_numbers_are_saved(client, services, start, end, phone):
+    logged_in(client, services)
+    response = client.post("/settings/", data={**FORM, "quiet_start": start, "quiet_end": end, "contact_phone": phone})
+    assert response.status_code == 302
+    services.settings.forget()
+    assert (services.rules.quiet_start.strftime("%H:%M"), services.rules.quiet_end.strftime("%H:%M")) == (start, end)
 
 
 @pytest.mark.parametrize("role", ["staff", "viewer"])
