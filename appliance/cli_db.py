@@ -8,6 +8,7 @@ from contextlib import closing
 from pathlib import Path
 
 DEFAULT_DB = "var/tokusoku.db"
+DEMO_DB = "var/demo.db"             # what `tokusoku run` without a config uses (appliance/demo.py)
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 
@@ -15,11 +16,17 @@ class DatabaseFileError(Exception):
     """The --db file cannot be used as the appliance's database; the message names the file."""
 
 
-def open_database(args: argparse.Namespace):
+def open_database(args: argparse.Namespace, create: bool = False):
     """The database named by --db, checked to be this appliance's, and migrated.
-    Raises DatabaseFileError for a folder, a file that is not SQLite, or another program's database."""
+
+    A missing file is an error (a mistyped path must not read as "nothing was sent") unless
+    `create`: then it is made, in a folder that must exist, except the default path's var/.
+    Raises DatabaseFileError for those, a folder, a file that is not SQLite, or another program's
+    database."""
     from appliance.db import Database
     path = Path(args.db)
+    if not path.exists() and not path.is_symlink():
+        _check_missing(args.db, create)
     _check(path)
     try:
         return Database(path)
@@ -31,7 +38,6 @@ def _check(path: Path) -> None:
     if path.is_dir():
         raise DatabaseFileError(f"{path}: フォルダです（データベースのファイルを指定してください）")
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
         return
     try:
         with path.open("rb") as file:
@@ -44,6 +50,19 @@ def _check(path: Path) -> None:
     if tables and "_migrations" not in tables:
         raise DatabaseFileError(f"{path}: Tokusoku のデータベースではありません"
                                 f"（ほかのプログラムの SQLite ファイル？ 表: {', '.join(sorted(tables)[:5])}）")
+
+
+def _check_missing(name: str, create: bool) -> None:
+    path = Path(name)
+    if not create:
+        hint = "デモのデータベースなら --db var/demo.db" if Path(DEMO_DB).is_file() and path != Path(DEMO_DB) \
+            else "--db のパスを確かめてください"
+        raise DatabaseFileError(f"{path}: データベースがありません（{hint}）")
+    if name == DEFAULT_DB:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    elif not path.parent.is_dir():
+        raise DatabaseFileError(f"{path}: フォルダ {path.parent} がありません"
+                                "（--db のパスを確かめてください。新しいデータベースはあるフォルダにだけ作ります）")
 
 
 def _tables(path: Path) -> set[str]:

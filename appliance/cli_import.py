@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 from appliance.importing import InvoiceImportError, import_invoices
 
@@ -25,7 +26,11 @@ def add_parsers(commands) -> None:
 
 def _invoices(args) -> int:
     from appliance.cli_db import open_database
-    db = open_database(args)
+    from appliance.db import Database
+    if args.dry_run and not Path(args.db).exists():
+        db = Database(":memory:")          # a check against no invoices yet; writes no file
+    else:
+        db = open_database(args, create=True)
     try:
         report = import_invoices(db, args.file, dry_run=args.dry_run, valid_only=args.valid_only)
     except InvoiceImportError as error:

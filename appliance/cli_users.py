@@ -34,7 +34,7 @@ def _add(args) -> int:
     from appliance.cli_db import open_database
     from appliance.clock import Clock
     from appliance.users import create
-    db = open_database(args)              # a wrong --db is told before the password is asked
+    db = open_database(args, create=True)     # a wrong --db is told before the password is asked
     try:
         password = _password(args)
         user = create(db, args.name, password, args.role, Clock().now(), actor="cli")

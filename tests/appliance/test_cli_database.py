@@ -68,3 +68,61 @@ def test_no_traceback_from_the_installed_command(tmp_path):
                             capture_output=True, text=True, timeout=60, cwd=REPO)
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert result.stderr == f"tokusoku outbox: {path}: SQLite のデータベースではありません（CSV などほかのファイル？）\n"
+
+
+READING = [["outbox"], ["inbox"], ["inbox", "--json"]]
+CREATING = [["import", "invoices", CSV], ["user", "add", "sato", "--role", "staff", "--password-stdin"]]
+
+
+@pytest.mark.parametrize("command", READING, ids=" ".join)
+@pytest.mark.parametrize("where", ["missing.db", "nonexist/x.db"])
+def test_reading_commands_refuse_a_missing_database_and_create_nothing(monkeypatch, capsys, tmp_path, command, where):
+    path = tmp_path / where
+    code, out, err = run(monkeypatch, capsys, "--db", path, *command)
+    assert code == 2 and out == ""
+    assert err.startswith(f"tokusoku {command[0]}: {path}: データベースがありません") and err.count("\n") == 1
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_missing_default_database_suggests_the_demo_one(monkeypatch, capsys, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run(monkeypatch, capsys, "outbox")
+    assert code == 2 and "var/tokusoku.db: データベースがありません" in err and "demo" not in err
+    (tmp_path / "var").mkdir()
+    sqlite3.connect(tmp_path / "var" / "demo.db").close()
+    code, _, err = run(monkeypatch, capsys, "outbox")
+    assert code == 2 and err.rstrip().endswith("デモのデータベースなら --db var/demo.db）")
+    assert not (tmp_path / "var" / "tokusoku.db").exists()
+
+
+@pytest.mark.parametrize("command", CREATING, ids=" ".join)
+def test_creating_commands_create_a_new_database_in_an_existing_folder(monkeypatch, capsys, tmp_path, command):
+    code, out, err = run(monkeypatch, capsys, "--db", tmp_path / "new.db", *command)
+    assert code == 0, err
+    code, out, err = run(monkeypatch, capsys, "--db", tmp_path / "new.db", "outbox")
+    assert code == 0 and "送信履歴はありません" in out
+
+
+@pytest.mark.parametrize("command", CREATING, ids=" ".join)
+def test_creating_commands_do_not_make_a_mistyped_folder(monkeypatch, capsys, tmp_path, command):
+    path = tmp_path / "nonexist" / "x.db"
+    code, out, err = run(monkeypatch, capsys, "--db", path, *command)
+    assert code == 2 and out == ""
+    assert err.startswith(f"tokusoku {command[0]}: {path}: フォルダ {path.parent} がありません")
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("command", CREATING, ids=" ".join)
+def test_the_default_database_gets_its_folder(monkeypatch, capsys, tmp_path, command):
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(monkeypatch, capsys, *command)
+    assert code == 0, err
+    assert (tmp_path / "var" / "tokusoku.db").is_file()
+
+
+def test_a_dry_run_import_into_a_missing_database_creates_nothing(monkeypatch, capsys, tmp_path):
+    path = tmp_path / "nonexist" / "x.db"
+    code, out, err = run(monkeypatch, capsys, "--db", path, "import", "invoices", "--dry-run", CSV)
+    assert code == 0, err
+    assert "2行中 2件を取り込めます" in out
+    assert list(tmp_path.iterdir()) == []

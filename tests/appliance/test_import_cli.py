@@ -47,10 +47,17 @@ def test_valid_only_json(tmp_path):
 
 
 def test_dry_run_writes_nothing(tmp_path):
+    assert tokusoku(tmp_path / "t.db", str(DATA / "simple-en-utf8.csv")).returncode == 0
     result = tokusoku(tmp_path / "t.db", str(DATA / "cloud-invoice-utf8-bom.csv"), "--dry-run", "--valid-only",
                       "--json")
     assert result.returncode == 0 and json.loads(result.stdout)["imported"] == 2
-    assert count(tmp_path / "t.db") == 0
+    assert count(tmp_path / "t.db") == 2
+
+
+def test_dry_run_into_a_missing_database_creates_no_file(tmp_path):
+    result = tokusoku(tmp_path / "t.db", str(DATA / "simple-en-utf8.csv"), "--dry-run", "--json")
+    assert result.returncode == 0 and json.loads(result.stdout)["imported"] == 2
+    assert not (tmp_path / "t.db").exists()
 
 
 @pytest.mark.parametrize("content, message", [(b"", "ファイルが空です"), (b"PK\x03\x04rest", "CSVファイルではありません"),
