@@ -8,7 +8,6 @@
 from __future__ import annotations
 
 import logging
-import re
 import threading
 from datetime import datetime
 
@@ -18,6 +17,7 @@ from appliance import backup, customers, reminders, settings, timecheck, watchdo
 from appliance.clock import Clock, iso
 from appliance.config import Config
 from appliance.db import Database
+from appliance.failures import failure_in_japanese
 from appliance.mailer import Mailer
 from appliance.outbox import Outbox
 from appliance.phones import e164
@@ -239,18 +239,3 @@ class Appliance:
                                  (f"notice:{key}:{staff['id']}", staff["email"], "督促SMS お知らせ", text,
                                   iso(now), iso(now)))
         self.mail_wakeup.set()
-
-
-# Causes staff can act on, by +CMS ERROR value (TS 27.005 §3.2.5, TS 24.011 RP-causes).
-CMS_JA = {1: "この番号は使われていません", 8: "送信が規制されています", 21: "送信が拒否されました",
-          28: "宛先が見つかりません", 30: "宛先が見つかりません", 38: "通信網の障害", 42: "通信網の混雑",
-          50: "SMSの契約がありません", 330: "SMSセンター番号が未設定です", 331: "圏外です"}
-
-
-def failure_in_japanese(reason: str) -> str:
-    """'... +CMS ERROR: 1' -> 'この番号は使われていません（+CMS ERROR: 1）'."""
-
-    match = re.search(r"\+CMS ERROR: ?(\d+)", reason)
-    if match and int(match.group(1)) in CMS_JA:
-        return f"{CMS_JA[int(match.group(1))]}（+CMS ERROR: {match.group(1)}）"
-    return reason

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 
 from appliance.users import ROLES, UserError
+from web.audit_details import describe
 from web.i18n import _
 from web.security import requires, services
 
@@ -17,7 +18,8 @@ def index():
     actor = request.args.get("actor", "")
     data = services().audit_page(actor=actor, page=request.args.get("page", 1, type=int))
     users = services().list_users() if g.user.can("admin") else []
-    return render_template("audit.html", data=data, actor=actor, users=users, roles=ROLES)
+    return render_template("audit.html", data=data, actor=actor, users=users, roles=ROLES,
+                           audit_detail=describe)
 
 
 @bp.post("/users")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from appliance import failures
 from appliance.clock import TOKYO
 from web.i18n import _, language
 
@@ -80,6 +81,16 @@ def actor(value) -> str:
     return _(ACTOR[value]) if value in ACTOR else value
 
 
+def failure(value) -> str:
+    """A stored modem or send error in staff's words (appliance.failures), in the session's
+    language; text of no known kind (or already Japanese) as it is."""
+    words = failures.cause(value)
+    if words is None:
+        return value or ""
+    parts = failures.parts_sent(value)
+    return _(words) + (_(failures.PARTS_SENT, sent=parts[0], total=parts[1]) if parts else "")
+
+
 def register(app) -> None:
     app.jinja_env.filters.update(yen=yen, jdate=jdate, jtime=jtime, status=status, role=role, kind=kind, rule=rule,
-                                 action=action, actor=actor)
+                                 action=action, actor=actor, failure=failure)
