@@ -32,7 +32,7 @@ apt:
 	fi
 
 run: venv
-	$(VENV)/bin/tokusoku run
+	$(VENV)/bin/tokusoku run $(if $(PORT),--port $(PORT))
 
 test: apt venv
 	$(PY) -m pytest -q

@@ -48,10 +48,22 @@ def run(args: argparse.Namespace) -> int:
         control = ControlServer(simulator).start()
         print(f"  模擬モデムの操作 (simulator control): {control.url}  (GET /modems, /handsets; POST /sms)")
         print("  状態: tokusoku --db var/demo.db outbox / inbox      停止: Ctrl-C", flush=True)
+    try:
+        stop_web = _start_frontend(args, app, config)
+    except OSError as error:
+        print(f"tokusoku run: 管理画面を {config.web_host}:{config.web_port} で開けません（{error.strerror or error}）。"
+              " 別のポートを --port 8081 のように指定するか、設定ファイルの [web] port を変えてください"
+              " (make run PORT=8081)", file=sys.stderr)
+        app.db.close()
+        if simulator:
+            control.stop()
+            simulator.stop()
+        lock.release()
+        return 2
+    if stop_web and simulator:
         print(f"  管理画面: http://{config.web_host}:{config.web_port}/  （初回は管理者を作成）", flush=True)
     dog = watchdog.Watchdog(app)          # READY=1 and the pings, under systemd (Type=notify)
     app.start()
-    stop_web = _start_frontend(args, app, config)
     dog.start()
     done = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -72,14 +84,11 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _start_frontend(args, app: Appliance, config):
-    """The admin page, when the caller gave one (web.cli does); returns its stop function."""
+    """The admin page, when the caller gave one (web.cli does); returns its stop function.
+    Raises OSError when its address cannot be had (the port is taken)."""
     if getattr(args, "frontend", None) is None:
         return None
     from appliance.services import Services
     services = Services(app.db, app.clock, defaults=app.settings.base)
     services.appliance_health_source = app.health          # Core.appliance_health
-    try:
-        return args.frontend(services, config.web_host, config.web_port)
-    except OSError as error:
-        log.error("admin page not started: %s:%d: %s", config.web_host, config.web_port, error)
-        return None
+    return args.frontend(services, config.web_host, config.web_port)

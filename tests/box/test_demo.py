@@ -89,3 +89,18 @@ def test_demo_without_config_sends_hears_a_reply_and_stops_on_ctrl_c(demo):
     process.send_signal(signal.SIGINT)
     assert process.wait(timeout=30) == 0
     assert "Traceback" not in stderr.read_text()
+
+
+def test_demo_on_a_port_already_taken_stops_and_says_how_to_choose_another(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = {**os.environ, "PYTHONPATH": str(REPO)}
+        env.pop("NOTIFY_SOCKET", None)
+        result = subprocess.run([sys.executable, "-m", "web.cli", "run", "--port", str(port)], cwd=tmp_path,
+                                env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2, result.stderr
+    assert f"127.0.0.1:{port}" in result.stderr and "--port" in result.stderr, result.stderr
+    assert f"http://127.0.0.1:{port}/" not in result.stdout          # no admin page promised that is not there
+    assert "Traceback" not in result.stderr
