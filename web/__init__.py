@@ -35,8 +35,9 @@ def create_app(services, test_config: dict | None = None) -> Flask:
     csrf.init_app(app)
     filters.register(app)
     i18n.register(app)
-    from web import security
+    from web import errors, security
     security.register(app)
+    errors.register(app)
     import importlib
     for area in AREAS:
         module = importlib.import_module(f"web.{area}")

@@ -297,6 +297,28 @@ EN = {
     "action|返信で入金連絡": "Paid, says a reply", "action|送信失敗": "Send failed",
     "action|モデムの試験送信": "Modem test send", "action|担当者を追加": "Staff added", "action|担当者を編集": "Staff edited",
     "action|担当者を削除": "Staff removed", "action|ユーザーを追加": "User added", "action|設定を変更": "Settings changed",
+    # error pages (web/errors.py)
+    "もう一度操作してください": "Please try again",
+    "ページを開いてから時間がたったか、ログインが切れました。何も変更していません。":
+        "The page was open too long, or your login ended. Nothing was changed.",
+    "リクエストが正しくありません": "Bad request",
+    "送られた内容を受け付けられませんでした。何も変更していません。": "What was sent could not be accepted. Nothing was changed.",
+    "権限がありません": "Not allowed",
+    "この操作はあなたの役割ではできません。必要なら管理者に依頼してください。":
+        "Your role does not allow this. Ask an administrator if it is needed.",
+    "ページが見つかりません": "Page not found",
+    "アドレスが違うか、表示するものが削除されています。": "The address is wrong, or what it showed has been removed.",
+    "この操作はできません": "This cannot be done here",
+    "このページはこの方法では開けません。メニューから開き直してください。":
+        "This page cannot be opened this way. Please open it from the menu.",
+    "ファイルが大きすぎます": "The file is too large",
+    "送れるのは{limit}MBまでです。何も変更していません。": "At most {limit} MB can be sent. Nothing was changed.",
+    "内部エラーが発生しました": "Internal error",
+    "処理の途中で問題が起きました。反映されたか元のページで確かめ、続くときは管理者に連絡してください。":
+        "Something went wrong. Check on the page whether the action took effect; "
+        "if it keeps happening, tell the administrator.",
+    "エラー（{code}）": "Error ({code})", "この操作を完了できませんでした。": "This could not be completed.",
+    "ログインし直す": "Log in again", "ダッシュボードへ": "To the dashboard",
     "action|バックアップをダウンロード": "Backup downloaded", "action|ログイン": "Logged in", "action|ログアウト": "Logged out", "装置": "The box", "初期設定": "Setup", "コマンド": "Command line", "デモ": "Demo",
 }
 CATALOGUES = {"en": EN}
