@@ -6,6 +6,7 @@ import json
 import sys
 
 from appliance import backup
+from appliance.cli_db import database_option
 from modem import scan
 
 
@@ -21,10 +22,12 @@ def add_parsers(commands) -> None:
     scanner.add_argument("--json", action="store_true", help="machine-readable output")
     scanner.set_defaults(handler=_scan)
 
-    save = commands.add_parser("backup", help="copy the database (also while the appliance runs)")
+    save = commands.add_parser("backup", parents=[database_option()],
+                               help="copy the database (also while the appliance runs)")
     save.add_argument("file", metavar="FILE")
     save.set_defaults(handler=_backup)
-    load = commands.add_parser("restore", help="replace the database with a backup (appliance stopped)")
+    load = commands.add_parser("restore", parents=[database_option()],
+                               help="replace the database with a backup (appliance stopped)")
     load.add_argument("file", metavar="FILE")
     load.set_defaults(handler=_restore)
 

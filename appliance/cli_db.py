@@ -12,6 +12,15 @@ DEMO_DB = "var/demo.db"             # what `tokusoku run` without a config uses 
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 
+def database_option() -> argparse.ArgumentParser:
+    """A parent parser giving a command its own --db, so that `tokusoku outbox --db FILE` works as
+    `tokusoku --db FILE outbox` does; absent, it leaves the top-level value (default or $TOKUSOKU_DB)."""
+    parent = argparse.ArgumentParser(add_help=False)
+    parent.add_argument("--db", default=argparse.SUPPRESS, metavar="FILE",
+                        help=f"the SQLite database (default {DEFAULT_DB}, or $TOKUSOKU_DB)")
+    return parent
+
+
 class DatabaseFileError(Exception):
     """The --db file cannot be used as the appliance's database; the message names the file."""
 

@@ -9,13 +9,15 @@ import json
 import sys
 from pathlib import Path
 
+from appliance.cli_db import database_option
 from appliance.importing import InvoiceImportError, import_invoices
 
 
 def add_parsers(commands) -> None:
     command = commands.add_parser("import", help="import data from a file")
     kinds = command.add_subparsers(dest="kind", required=True)
-    invoices = kinds.add_parser("invoices", help="invoices from CSV (UTF-8, Shift_JIS, UTF-16; comma or tab)")
+    invoices = kinds.add_parser("invoices", parents=[database_option()],
+                                help="invoices from CSV (UTF-8, Shift_JIS, UTF-16; comma or tab)")
     invoices.add_argument("file", metavar="FILE")
     invoices.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
     invoices.add_argument("--json", action="store_true", help="machine-readable output")

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import json
 
+from appliance.cli_db import database_option
+
 STATUS_JA = {"queued": "送信待ち", "sending": "送信中", "sent": "送信済", "delivered": "配達済",
              "failed": "失敗", "expired": "期限切れ", "retry": "再送待ち", "uncertain": "要確認",
              "cancelled": "取消"}
@@ -11,7 +13,7 @@ STATUS_JA = {"queued": "送信待ち", "sending": "送信中", "sent": "送信�
 def add_parsers(commands) -> None:
     for name, handler, help_text in (("outbox", _outbox, "messages sent and waiting"),
                                      ("inbox", _inbox, "messages received")):
-        command = commands.add_parser(name, help=help_text)
+        command = commands.add_parser(name, parents=[database_option()], help=help_text)
         command.add_argument("--json", action="store_true")
         command.add_argument("--limit", type=int, default=50, help="newest N (default 50; 0: all)")
         command.set_defaults(handler=handler)

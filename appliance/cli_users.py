@@ -8,13 +8,15 @@ from __future__ import annotations
 import getpass
 import sys
 
+from appliance.cli_db import database_option
 from appliance.users import MIN_PASSWORD, ROLES, UserError
 
 
 def add_parsers(commands) -> None:
     user = commands.add_parser("user", help="people who use the admin page")
     actions = user.add_subparsers(dest="user_command", required=True)
-    add = actions.add_parser("add", help="add a user (the password is asked, or read with --password-stdin)")
+    add = actions.add_parser("add", parents=[database_option()],
+                             help="add a user (the password is asked, or read with --password-stdin)")
     add.add_argument("name")
     add.add_argument("--role", required=True, choices=ROLES)
     add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")

@@ -126,3 +126,35 @@ def test_a_dry_run_import_into_a_missing_database_creates_nothing(monkeypatch, c
     assert code == 0, err
     assert "2行中 2件を取り込めます" in out
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("command", [["outbox"], ["inbox", "--json"], ["import", "invoices", "--dry-run", CSV],
+                                     ["user", "add", "sato", "--role", "staff", "--password-stdin"]], ids=" ".join)
+def test_db_after_the_command_name(monkeypatch, capsys, tmp_path, command):
+    monkeypatch.chdir(tmp_path)                       # the default var/tokusoku.db would be found here
+    for good in (tmp_path / "good.db", tmp_path / "other.db"):
+        assert run(monkeypatch, capsys, "--db", good, "import", "invoices", CSV)[0] == 0
+    assert run(monkeypatch, capsys, *command, "--db", tmp_path / "good.db")[0] == 0
+    assert run(monkeypatch, capsys, "--db", tmp_path / "elsewhere.db", *command, "--db", tmp_path / "other.db")[0] == 0
+    assert not (tmp_path / "var").exists() and not (tmp_path / "elsewhere.db").exists()
+    (tmp_path / "some.csv").write_bytes(Path(CSV).read_bytes())
+    code, _, err = run(monkeypatch, capsys, *command, "--db", tmp_path / "some.csv")
+    assert code == 2 and str(tmp_path / "some.csv") in err
+
+
+def test_db_after_backup_and_restore(monkeypatch, capsys, tmp_path):
+    good = tmp_path / "good.db"
+    assert run(monkeypatch, capsys, "import", "invoices", CSV, "--db", good)[0] == 0
+    assert run(monkeypatch, capsys, "backup", tmp_path / "copy.db", "--db", good)[0] == 0
+    assert (tmp_path / "copy.db").is_file()
+    assert run(monkeypatch, capsys, "restore", tmp_path / "copy.db", "--db", good)[0] == 0
+    assert (tmp_path / "good.db.before-restore").is_file()
+
+
+def test_without_db_the_default_or_environment_still_applies(monkeypatch, capsys, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    assert run(monkeypatch, capsys, "import", "invoices", CSV)[0] == 0
+    assert (tmp_path / "var" / "tokusoku.db").is_file()
+    monkeypatch.setenv("TOKUSOKU_DB", str(tmp_path / "env.db"))
+    assert run(monkeypatch, capsys, "import", "invoices", CSV)[0] == 0
+    assert (tmp_path / "env.db").is_file()
