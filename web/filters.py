@@ -27,6 +27,7 @@ ACTION = {
     "send.failed": "送信失敗", "modem.test": "モデムの試験送信", "staff.add": "担当者を追加", "staff.edit": "担当者を編集",
     "staff.remove": "担当者を削除", "user.add": "ユーザーを追加", "settings.change": "設定を変更",
     "backup.download": "バックアップをダウンロード", "login": "ログイン", "logout": "ログアウト",
+    "import": "請求書を取込",
 }
 ACTOR = {"system": "装置", "setup": "初期設定", "cli": "コマンド", "demo": "デモ"}   # not a signed-in user
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")

@@ -278,6 +278,19 @@ EN = {
     "電話番号が長すぎます": "The phone number is too long",
     "電話番号に使えない文字があります": "The phone number has invalid characters",
     "（{total}通中{sent}通は送信済）": " ({sent} of {total} parts sent)",
+    # audit details (web/audit_details.py)
+    "{file} を取り込み（{rows}行、新規 {created}件・更新 {updated}件）":
+        "Imported {file} ({rows} rows, {created} new, {updated} updated)",
+    "・エラー {count}行は取り込まず": "; {count} rows with errors left out", "はい": "yes", "いいえ": "no",
+    "請求書 #{id}": "Invoice #{id}", "{number}（送信待ち {count}件を取消）": "{number} ({count} queued cancelled)",
+    "取引先 #{id} {name}": "Customer #{id} {name}", "文面 #{id} {name}": "Template #{id} {name}",
+    "期日から{days}日 {time} 文面 #{id}": "{days} days from due, {time}, template #{id}",
+    "{name}（{count}件を送信待ちに）": "{name} ({count} queued)",
+    "{conversation}（送信履歴 #{id}）: {text}": "{conversation} (outbox #{id}): {text}",
+    "{route}（送信履歴 #{id}）": "{route} (outbox #{id})", "{phone}（取引先 {ids}）": "{phone} (customers {ids})",
+    "flag|あり": "on", "flag|なし": "off", "{what}（{why}）": "{what} ({why})",
+    "#{id} {who}（SMS通知 {sms}・メール通知 {mail}）": "#{id} {who} (SMS notices {sms}, e-mail notices {mail})",
+    "action|請求書を取込": "Invoices imported",
     # audit and users
     "操作した人": "By", "日時": "When", "記録はありません": "Nothing recorded", "ユーザー": "Users",
     "役割": "Role", "作成日": "Created", "ユーザーを追加": "Add a user",

@@ -124,6 +124,7 @@ def _written_actions() -> set[str]:
         found |= set(re.findall(r'audit\("[a-z_.-]+" if .+? else "([a-z_.-]+)"', source))
         found |= set(re.findall(r'\(iso\(now\), [^,]+, "([a-z_]+\.[a-z_.-]+)"', source))
         found |= set(re.findall(r'action = "([a-z_]+\.[a-z_.-]+)"', source))
+        found |= set(re.findall(r"action, detail\) VALUES \([^)]*'([a-z_.-]+)'", source))
     return found
 
 
@@ -133,3 +134,82 @@ def test_every_action_the_code_writes_has_a_label():
     families = {"campaign.approve", "campaign.reject", "outbox.uncertain.sent", "outbox.uncertain.resend",
                 "reply.opt-out", "reply.paid"}
     assert not sorted((written | families) - set(ACTION))
+
+
+# Each action the code writes, with a detail in the format its writer uses, and how staff read it.
+IMPORT = ('{"file": "請求.csv", "rows": 12, "imported": 7, "created": 5, "updated": 2, "errors": 0,'
+          ' "valid_only": false}')
+READABLE = {
+    "import": (IMPORT, "請求.csv を取り込み（12行、新規 5件・更新 2件）"),
+    "settings.change": ("quiet_start: 21:00 → 08:00, skip_sundays: False → True",
+                        "送信停止の開始: 21:00 → 08:00、日曜日は送らない: いいえ → はい"),
+    "invoice.paid": ("12", "請求書 #12"),
+    "invoice.disputed": ("INV-1 (cancelled 2)", "INV-1（送信待ち 2件を取消）"),
+    "invoice.reopen": ("INV-1", "INV-1"),
+    "invoice.edit": ("INV-1: amount=5000, due_date=2026-12-20", "INV-1: 金額 5000、支払期日 2026-12-20"),
+    "invoices.export": ("all", "すべて"),
+    "customer.opt_out": ("3 山田 太郎", "取引先 #3 山田 太郎"),
+    "customer.opt_in": ("3 山田 太郎", "取引先 #3 山田 太郎"),
+    "template.create": ("4 初回のお知らせ", "文面 #4 初回のお知らせ"),
+    "template.edit": ("4 初回のお知らせ", "文面 #4 初回のお知らせ"),
+    "plan.edit": ("1: 3日 09:00 #4, 10日 10:00 #5", "期日から3日 09:00 文面 #4、期日から10日 10:00 文面 #5"),
+    "campaign.start": ("年末のご案内: 12", "年末のご案内（12件を送信待ちに）"),
+    "campaign.request": ("年末のご案内 (#2)", "年末のご案内 (#2)"),
+    "campaign.approve": ("年末のご案内 (#2)", "年末のご案内 (#2)"),
+    "campaign.reject": ("年末のご案内 (#2)", "年末のご案内 (#2)"),
+    "outbox.cancel": ("#3 +819012345678", "#3 +819012345678"),
+    "outbox.retry": ("#3 +819012345678 (failed)", "#3 +819012345678（失敗）"),
+    "outbox.uncertain.sent": ("#3 +819012345678", "#3 +819012345678"),
+    "outbox.uncertain.resend": ("#3 +819012345678", "#3 +819012345678"),
+    "conversation.reply": ("#1 outbox #5: 確認しました", "#1（送信履歴 #5）: 確認しました"),
+    "conversation.assign": ("#1 → 佐藤", "#1 → 佐藤"),
+    "conversation.handled": ("#1", "#1"),
+    "conversation.reopen": ("#1", "#1"),
+    "reply.opt-out": ("+819012345678: 1,2", "+819012345678（取引先 #1, #2）"),
+    "reply.paid": ("+819012345678: 1", "+819012345678（取引先 #1）"),
+    "send.failed": ("7: 'AT+CMGS=153' failed: +CMS ERROR: 1", "#7: この番号は使われていません"),
+    "modem.test": ("SIM 1 → +819012345678 outbox #5", "SIM 1 → +819012345678（送信履歴 #5）"),
+    "staff.add": ("#2 佐藤 +819011112222 sato@example.jp SMS:1 mail:0",
+                  "#2 佐藤 +819011112222 sato@example.jp（SMS通知 あり・メール通知 なし）"),
+    "staff.edit": ("#2 佐藤 +819011112222  SMS:0 mail:1", "#2 佐藤 +819011112222（SMS通知 なし・メール通知 あり）"),
+    "staff.remove": ("#2 佐藤", "#2 佐藤"),
+    "user.add": ("sato (staff)", "sato（担当者）"),
+    "backup.download": ("tokusoku-20261207-1000.db", "tokusoku-20261207-1000.db"),
+    "login": ("", ""),
+    "logout": ("", ""),
+}
+
+
+def _detail_cells(page):
+    return re.findall(r'<td class="body"[^>]*>(.*?)</td>', page.split("<tbody>")[1])
+
+
+def test_every_written_detail_reads_as_words_staff_use(client, services):
+    from html import unescape
+    written = _written_actions() | {"campaign.approve", "campaign.reject", "outbox.uncertain.sent",
+                                    "outbox.uncertain.resend", "reply.opt-out", "reply.paid"}
+    assert not sorted(written - set(READABLE))              # a new action needs its example here
+    logged_in(client, services, role="viewer")
+    for action, (detail, _words) in READABLE.items():
+        services.audit("system", action, detail)
+    cells = [unescape(c) for c in _detail_cells(client.get("/audit/?actor=system").get_data(as_text=True))]
+    assert list(reversed(cells)) == [words for _detail, words in READABLE.values()]
+
+
+def test_import_and_settings_in_english(client, services):
+    logged_in(client, services, role="viewer")
+    services.audit("system", "import", IMPORT)
+    services.audit("system", "settings.change", "quiet_start: 21:00 → 08:00")
+    client.post("/language", data={"lang": "en"})
+    cells = _detail_cells(client.get("/audit/?actor=system").get_data(as_text=True))
+    assert cells == ["Quiet hours start: 21:00 → 08:00",
+                     "Imported 請求.csv (12 rows, 5 new, 2 updated)"]
+
+
+def test_legacy_and_unknown_details_are_shown_as_they_are(client, services):
+    logged_in(client, services, role="viewer")
+    services.audit("cli", "import", "請求.csv")                      # before imports wrote JSON
+    services.audit("system", "settings.change", "something odd")
+    services.audit("system", "something.new", '{"x": 1}')
+    cells = _detail_cells(client.get("/audit/").get_data(as_text=True))
+    assert {"請求.csv", "something odd", "{&#34;x&#34;: 1}"} <= set(cells)
