@@ -2,6 +2,8 @@
 
 Exit status: 0 when invoices were imported (or, with --dry-run, would be), 1 when nothing was
 imported because of row errors, 2 when the file is unusable (InvoiceImportError: a message naming the file on stderr).
+The report starts with the database written to (or, with --dry-run, that would be); --json adds
+it as `database`.
 """
 from __future__ import annotations
 
@@ -29,7 +31,8 @@ def add_parsers(commands) -> None:
 def _invoices(args) -> int:
     from appliance.cli_db import open_database
     from appliance.db import Database
-    if args.dry_run and not Path(args.db).exists():
+    missing = not Path(args.db).exists()
+    if args.dry_run and missing:
         db = Database(":memory:")          # a check against no invoices yet; writes no file
     else:
         db = open_database(args, create=True)
@@ -40,7 +43,12 @@ def _invoices(args) -> int:
         return 2
     finally:
         db.close()
-    print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2) if args.json else report.text())
+    if args.json:
+        print(json.dumps({**report.as_dict(), "database": str(args.db)}, ensure_ascii=False, indent=2))
+    else:
+        print(f"取り込み先のデータベース: {args.db}"
+              + ("（まだありません。取り込むときに作ります）" if args.dry_run and missing else ""))
+        print(report.text())
     return 0 if report.imported else 1
 
 

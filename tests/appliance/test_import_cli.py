@@ -76,3 +76,14 @@ def test_file_name_with_spaces(tmp_path):
     path = tmp_path / "12月 請求一覧.csv"
     shutil.copy(DATA / "simple-en-utf8.csv", path)
     assert tokusoku(tmp_path / "t.db", str(path)).returncode == 0
+
+
+def test_the_report_names_the_database_first(tmp_path):
+    db = tmp_path / "t.db"
+    dry = tokusoku(db, str(DATA / "simple-en-utf8.csv"), "--dry-run")
+    assert dry.stdout.splitlines()[0] == f"取り込み先のデータベース: {db}（まだありません。取り込むときに作ります）"
+    done = tokusoku(db, str(DATA / "simple-en-utf8.csv"))
+    assert done.stdout.splitlines()[0] == f"取り込み先のデータベース: {db}"
+    again = tokusoku(db, str(DATA / "accounting-export-cp932.csv"), "--dry-run")
+    assert again.stdout.splitlines()[0] == f"取り込み先のデータベース: {db}"
+    assert json.loads(tokusoku(db, str(DATA / "simple-en-utf8.csv"), "--dry-run", "--json").stdout)["database"] == str(db)
