@@ -22,11 +22,11 @@ def index():
 @requires("send")
 def upload():
     file = request.files.get("file")
-    data = file.read() if file else b""
-    if not data:
+    if file is None or not file.filename:            # a browser sends an unnamed empty part for "no file"
         flash(_("CSVファイルを選んでください"), "error")
         return render_template("imports.html"), 400
-    token = services().stash_upload(data, file.filename or "アップロードされたファイル", g.user.id)
+    # Even an empty file goes on to the preview: the importer names it and says what is wrong.
+    token = services().stash_upload(file.read(), file.filename, g.user.id)
     return redirect(url_for(".preview", token=token))
 
 

@@ -3,6 +3,8 @@
 import io
 from pathlib import Path
 
+import pytest
+
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -82,6 +84,37 @@ def test_an_unusable_file_is_explained(client, services):
     response = client.post("/imports/upload", data={"file": (io.BytesIO(b"hello,world\n"), "x.csv")},
                            content_type="multipart/form-data", follow_redirects=True)
     assert response.status_code == 400 and "見出し" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("content, says", [
+    (b"", "空のファイル.csv: ファイルが空です"),                      # 0 bytes
+    (b"\xef\xbb\xbf\r\n \r\n", "空のファイル.csv: ファイルが空です"),      # a BOM and blank lines only
+    (b"%PDF-1.7 ...", "空のファイル.csv: CSVファイルではありません（PDFのようです）"),
+])
+def test_a_chosen_file_that_cannot_be_read_is_named_with_the_importers_message(client, services, content, says):
+    logged_in(client, services, role="staff")
+    response = client.post("/imports/upload", data={"file": (io.BytesIO(content), "空のファイル.csv")},
+                           content_type="multipart/form-data", follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and says in page
+    assert "CSVファイルを選んでください" not in page and invoice_count(services) == 0
+
+
+def test_no_file_chosen_asks_for_one(client, services):
+    logged_in(client, services, role="staff")
+    for data in ({}, {"file": (io.BytesIO(b""), "")}):           # no part at all; the browser's empty part
+        response = client.post("/imports/upload", data=data, content_type="multipart/form-data")
+        assert response.status_code == 400 and "CSVファイルを選んでください" in response.get_data(as_text=True)
+
+
+def test_an_empty_file_chosen_in_the_browser_is_called_empty(browser, server, services, tmp_path):
+    empty = tmp_path / "seikyu.csv"
+    empty.write_bytes(b"")
+    login(browser, server, services, "/imports/")
+    browser.find_element(By.CSS_SELECTOR, "#upload-form input[type=file]").send_keys(str(empty))
+    browser.find_element(By.CSS_SELECTOR, "#upload-form button").click()
+    flash = WebDriverWait(browser, 5).until(lambda b: b.find_element(By.CSS_SELECTOR, ".flash.error"))
+    assert flash.text == "seikyu.csv: ファイルが空です"
 
 
 def test_importing_a_file_with_errors_in_the_browser(browser, server, services):
