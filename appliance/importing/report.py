@@ -78,18 +78,28 @@ class ImportReport:
         }
 
     def text(self) -> str:
-        """The summary in Japanese, then each error on its own line."""
-        done = "取り込めます" if self.dry_run else "取り込みました"
-        detail = f"（新規 {self.created}件、更新 {self.updated}件）" if self.imported else ""
-        lines = [f"{self.file}: {self.rows}行中 {self.imported}件を{done}{detail}。"]
-        if self.errors:
-            lines[0] += f"エラー {len(self.errors)}件:"
-            lines += ["  " + e.text() for e in sorted(self.errors, key=lambda e: e.row)]
-            if not self.imported:
-                lines.append("エラーがあるため何も取り込んでいません。エラーを直して取り込み直してください。"
-                             + ("正しい行だけを取り込むこともできます（--valid-only）。" if self.invoices else ""))
+        """The summary in Japanese, then each error on its own line. When errors keep the file
+        from being imported, the summary counts the valid rows (as the web preview does), so
+        "nothing imported" never reads as "no row is valid"."""
+        if self.errors and not self.imported:
+            lines = [self._refused()]
+        else:
+            done = "取り込めます" if self.dry_run else "取り込みました"
+            detail = f"（新規 {self.created}件、更新 {self.updated}件）" if self.imported else ""
+            lines = [f"{self.file}: {self.rows}行中 {self.imported}件を{done}{detail}。"]
+            if self.errors:
+                lines[0] += f"エラー {len(self.errors)}件:"
+        lines += ["  " + e.text() for e in sorted(self.errors, key=lambda e: e.row)]
+        if self.errors and not self.imported:
+            lines.append("エラーを直して取り込み直してください。")
         if self.skipped:
             lines.append("合計行として読み飛ばした行: " + "、".join(f"{r}行目" for r in self.skipped))
         if self.dry_run:
             lines.append("（試行のみ: データベースには何も書き込んでいません）")
         return "\n".join(lines)
+
+    def _refused(self) -> str:
+        nothing = "何も取り込みません" if self.dry_run else "何も取り込んでいません"
+        hint = "（正しい行だけなら --valid-only）" if self.invoices else ""
+        return (f"{self.file}: {self.rows}行中、正しい行 {len(self.invoices)}件・エラー {len(self.errors)}件。"
+                f"エラーがあるため{nothing}{hint}。")

@@ -31,7 +31,8 @@ def test_clean_file_exit_0_with_japanese_summary(tmp_path):
 def test_errors_exit_1_and_nothing_imported(tmp_path):
     result = tokusoku(tmp_path / "t.db", str(DATA / "accounting-export-cp932.csv"))
     assert result.returncode == 1
-    assert "12行中 0件を取り込みました。エラー 5件:" in result.stdout
+    assert (f"{DATA / 'accounting-export-cp932.csv'}: 12行中、正しい行 7件・エラー 5件。"
+            "エラーがあるため何も取り込んでいません（正しい行だけなら --valid-only）。") in result.stdout.splitlines()
     assert "  5行目（INV-2026-0004） 電話番号: 固定電話のためSMSを送れません" in result.stdout.splitlines()
     assert count(tmp_path / "t.db") == 0
 
@@ -87,3 +88,21 @@ def test_the_report_names_the_database_first(tmp_path):
     again = tokusoku(db, str(DATA / "accounting-export-cp932.csv"), "--dry-run")
     assert again.stdout.splitlines()[0] == f"取り込み先のデータベース: {db}"
     assert json.loads(tokusoku(db, str(DATA / "simple-en-utf8.csv"), "--dry-run", "--json").stdout)["database"] == str(db)
+
+
+def test_dry_run_with_errors_says_how_many_rows_are_valid(tmp_path):
+    result = tokusoku(tmp_path / "t.db", str(DATA / "accounting-export-cp932.csv"), "--dry-run")
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert lines[1] == (f"{DATA / 'accounting-export-cp932.csv'}: 12行中、正しい行 7件・エラー 5件。"
+                        "エラーがあるため何も取り込みません（正しい行だけなら --valid-only）。")
+    assert "0件" not in result.stdout and lines[-1] == "（試行のみ: データベースには何も書き込んでいません）"
+    assert "  5行目（INV-2026-0004） 電話番号: 固定電話のためSMSを送れません" in lines
+
+
+def test_no_valid_row_gets_no_valid_only_hint(tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_text("請求番号,氏名,電話番号,金額,支払期日\nA-1,伊藤,0312345678,1000,2026-12-10\n", encoding="utf-8")
+    lines = tokusoku(tmp_path / "t.db", str(path)).stdout.splitlines()
+    assert lines[1] == f"{path}: 1行中、正しい行 0件・エラー 1件。エラーがあるため何も取り込んでいません。"
+    assert lines[-1] == "エラーを直して取り込み直してください。"
