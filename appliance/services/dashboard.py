@@ -21,7 +21,15 @@ class DashboardServices:
             timezone.utc).isoformat(timespec="seconds")
         return bound(first), bound(last + timedelta(days=1))
 
+    # A day's messages: those sent that day (by sent_at, whatever the report said later), and
+    # those that failed that day without going out (refused by the modem or network: by updated_at).
+    _GONE_BETWEEN = ("((sent_at >= ? AND sent_at < ?) OR (sent_at IS NULL AND status IN ('failed','expired')"
+                     " AND updated_at >= ? AND updated_at < ?))")
+
     def dashboard(self) -> dict:
+        """Today's figures: `sent` messages (the day's set above), of which `delivered`, `failed`
+        and `pending` (awaiting a report) add up to it; `parts` and `cost` count the parts (通)
+        of those that went out, as the carrier does; `chart` counts messages the same way."""
         now = self.now()
         today = now.astimezone(self.rules.zone).date()
         offset = self._offset()
@@ -35,24 +43,25 @@ class DashboardServices:
             " GROUP BY status")}
         start, end = self._utc_bounds(today, today)
         day = self.db.one(
-            "SELECT count(*) FILTER (WHERE status IN ('sent','delivered')),"
-            " count(*) FILTER (WHERE status = 'delivered'), count(*) FILTER (WHERE status IN ('failed','expired')),"
-            " COALESCE(sum(parts) FILTER (WHERE status IN ('sent','delivered')), 0)"
-            " FROM outbox WHERE updated_at >= ? AND updated_at < ?", (start, end))
+            "SELECT count(*), count(*) FILTER (WHERE status = 'delivered'),"
+            " count(*) FILTER (WHERE status IN ('failed','expired')),"
+            " COALESCE(sum(parts) FILTER (WHERE sent_at IS NOT NULL), 0)"
+            f" FROM outbox WHERE {self._GONE_BETWEEN}", (start, end) * 2)
         replies = self.db.one("SELECT count(*) FROM inbox WHERE received_at >= ? AND received_at < ?",
                               (start, end))[0]
         waiting = self.db.one("SELECT count(*) FROM conversations WHERE unread > 0 AND handled = 0")[0]
         return {"modems": modems, "queue": queue, "sent": day[0], "delivered": day[1], "failed": day[2],
-                "parts": day[3], "cost": day[3] * self.cost_per_part, "replies": replies, "waiting": waiting,
+                "pending": day[0] - day[1] - day[2], "parts": day[3], "cost": day[3] * self.cost_per_part, "replies": replies, "waiting": waiting,
                 "chart": self.chart(today, offset)}
 
     def chart(self, today, offset: str, days: int = 30) -> list[dict]:
-        """Parts sent and replies received per day, oldest first, for the SVG chart."""
+        """Messages sent (counted as dashboard() counts today's) and replies received per day,
+        oldest first, for the SVG chart."""
         start = today - timedelta(days=days - 1)
         low, high = self._utc_bounds(start, today)
         sent = dict(self.db.query(
-            f"SELECT date(sent_at, '{offset}') AS d, sum(parts) FROM outbox WHERE sent_at >= ? AND sent_at < ?"
-            " GROUP BY d", (low, high)))
+            f"SELECT date(COALESCE(sent_at, updated_at), '{offset}') AS d, count(*) FROM outbox"
+            f" WHERE {self._GONE_BETWEEN} GROUP BY d", (low, high) * 2))
         received = dict(self.db.query(
             f"SELECT date(received_at, '{offset}') AS d, count(*) FROM inbox WHERE received_at >= ? AND received_at < ?"
             " GROUP BY d", (low, high)))
