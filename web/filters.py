@@ -6,11 +6,12 @@ from datetime import date, datetime
 
 from appliance import failures
 from appliance.clock import TOKYO
+from appliance.importing.export import INVOICE_STATUS
 from web.i18n import _, language
 
 STATUS = {"queued": "送信待ち", "sending": "送信中", "sent": "送信済", "delivered": "配達済",
           "failed": "失敗", "expired": "期限切れ", "retry": "再送待ち", "uncertain": "要確認",
-          "cancelled": "取消", "open": "未入金", "paid": "入金済", "disputed": "確認中"}
+          "cancelled": "取消", **INVOICE_STATUS}
 ROLE = {"admin": "管理者", "staff": "担当者", "viewer": "閲覧のみ"}
 KIND = {"reminder": "督促", "campaign": "一斉送信", "reply": "返信", "forward": "転送", "test": "テスト"}
 RULE = {"paid": "入金連絡", "opt-out": "配信停止", "staff-answer": "担当者の返信"}     # what a reply was read as

@@ -35,7 +35,7 @@ def export():
     data = services().export_invoices_csv(status)
     audit("invoices.export", status or "all")
     name = f"invoices-{services().today().isoformat()}.csv"
-    return Response(data, mimetype="text/csv; charset=utf-8",
+    return Response(data, content_type="text/csv; charset=utf-8",      # mimetype= would add a second charset
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 

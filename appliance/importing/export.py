@@ -11,6 +11,9 @@ from typing import Iterable
 
 DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
 INVOICE_HEADER = ["請求書番号", "取引先名", "電話番号", "金額", "支払期日", "状態"]
+# An invoice's status in the words the pages use (web/filters.py STATUS takes these); the importer
+# does not read 状態, so an export still imports back unchanged.
+INVOICE_STATUS = {"open": "未入金", "paid": "入金済", "disputed": "確認中", "cancelled": "取消"}
 
 
 def safe_cell(value) -> str | int:
@@ -40,4 +43,5 @@ def export_invoices(db, status: str | None = None) -> bytes:
     params: tuple = ()
     if status:
         sql, params = sql + " WHERE i.status = ?", (status,)
-    return to_csv(INVOICE_HEADER, [tuple(row) for row in db.query(sql + " ORDER BY i.number", params)])
+    rows = db.query(sql + " ORDER BY i.number", params)
+    return to_csv(INVOICE_HEADER, [(*row[:-1], INVOICE_STATUS.get(row[-1], row[-1])) for row in rows])

@@ -130,6 +130,7 @@ def test_export_is_a_download_with_formula_cells_neutralised(client, services, i
     logged_in(client, services, role="viewer")
     response = client.get("/invoices/export.csv")
     assert response.headers["Content-Disposition"].startswith("attachment;")
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     body = response.data.decode("utf-8-sig")
     assert "'=HYPERLINK" in body and "'@SUM(1+1)" in body and "'+81" in body
     cells = [cell.strip('"') for line in body.splitlines() for cell in line.split(",")]
@@ -150,3 +151,11 @@ def test_changes_need_the_csrf_token(client, app, services, invoices):
     logged_in(client, services, role="staff")
     assert client.post(f"/invoices/{invoices['INV-1']}/paid").status_code == 400
     assert services.invoice(invoices["INV-1"])["status"] == "open"
+
+
+def test_export_states_are_the_words_the_page_uses(client, services, invoices):
+    from web.filters import STATUS
+    logged_in(client, services, role="viewer")
+    rows = [line.split(",") for line in client.get("/invoices/export.csv").data.decode("utf-8-sig").splitlines()]
+    assert rows[0][-1] == "状態" and {row[-1] for row in rows[1:]} <= {STATUS[s] for s in ("open", "paid", "disputed")}
+    assert "未入金" in {row[-1] for row in rows[1:]} and "open" not in {row[-1] for row in rows[1:]}
