@@ -59,3 +59,17 @@ document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("button[data-confirm-click]").forEach((button) =>
     button.addEventListener("click", (event) => { if (!confirm(button.dataset.confirmClick)) event.preventDefault(); }));
 });
+
+// On a phone a list's rows are cards (style.css): each cell carries its column's heading.
+function labelCells(table) {
+  const headings = Array.from(table.querySelectorAll("thead th"), (th) => th.textContent.trim());
+  table.querySelectorAll("tbody tr").forEach((row) => {
+    let column = 0;
+    for (const cell of row.cells) {
+      if (cell.colSpan === 1 && headings[column]) cell.dataset.label = headings[column];
+      column += cell.colSpan;
+    }
+  });
+}
+
+document.addEventListener("DOMContentLoaded", () => document.querySelectorAll("table.list").forEach(labelCells));
