@@ -137,6 +137,13 @@ EN = {
         "Columns needed: invoice number, customer name, phone (mobile), amount, due date.",
     "取込には担当者以上の権限が必要です。": "Importing needs the staff role or higher.",
     "取込の確認": "Check the import", "取込の確認: {file}": "Check the import: {file}",
+    "取り込むと 新規 {created}件・更新 {updated}件（正しい行）。":
+        "Importing adds {created} new invoices and updates {updated} (valid rows).",
+    "支払期日が近いか過ぎている請求書には、取り込むとすぐに督促が送られます（送信停止時間帯を除く）。":
+        "Invoices due soon or overdue get their reminder right after the import (outside quiet hours).",
+    "ほか {more}件（全{total}件）": "and {more} more ({total} in all)",
+    "取り込んでいます…": "Importing…",
+    "確認しています…（大きなファイルは数十秒かかります）": "Checking… (a large file takes some tens of seconds)",
     "{rows}行中、正しい行 {valid}件・エラー {errors}件（文字コード {encoding}）。まだ何も取り込んでいません。":
         "{rows} rows: {valid} valid, {errors} with errors (encoding {encoding}). Nothing imported yet.",
     "合計行として読み飛ばした行: ": "Rows skipped as totals: ", "{row}行目": "row {row}",

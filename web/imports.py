@@ -10,6 +10,8 @@ from web.i18n import _
 from web.security import requires, services
 
 bp = Blueprint("imports", __name__, url_prefix="/imports")
+# Rows of each list the preview shows; the rest are counted (a 100k-row file stays a small page).
+PREVIEW_ROWS = 200
 
 
 @bp.get("/")
@@ -38,7 +40,7 @@ def preview(token: str):
     except InvoiceImportError as error:
         flash(str(error), "error")
         return render_template("imports.html"), 400
-    return render_template("imports_preview.html", report=report, token=token,
+    return render_template("imports_preview.html", report=report, token=token, shown=PREVIEW_ROWS,
                            labels=services().import_labels)
 
 
@@ -56,7 +58,7 @@ def confirm(token: str):
         return redirect(url_for(".preview", token=token))
     flash(_("{count}件を取り込みました（新規 {created}件、更新 {updated}件）", count=report.imported,
             created=report.created, updated=report.updated), "ok")
-    return render_template("imports_done.html", report=report, labels=services().import_labels)
+    return render_template("imports_done.html", report=report, shown=PREVIEW_ROWS, labels=services().import_labels)
 
 
 @bp.post("/<token>/cancel")

@@ -66,10 +66,11 @@ class ImportServices:
                 (self._upload_dir() / f"{token}{suffix}").unlink(missing_ok=True)
 
     def preview_import(self, token: str, user_id: int) -> ImportReport:
-        """A dry run of the stashed upload: every row error (row, field, Japanese message) and
-        the valid rows; nothing is written. Raises InvoiceImportError when the file is unusable."""
+        """A dry run of the stashed upload: every row error (row, field, Japanese message), the
+        valid rows and how many of those would be new or update an invoice (as with --valid-only);
+        nothing is written. Raises InvoiceImportError when the file is unusable."""
         data, name = self._stashed(token, user_id)
-        return import_invoices(self.db, data, name=name, dry_run=True, clock=self.clock)
+        return import_invoices(self.db, data, name=name, dry_run=True, valid_only=True, clock=self.clock)
 
     def confirm_import(self, token: str, user_id: int, *, valid_only: bool, actor: str) -> ImportReport:
         """Import the stashed upload for real: all rows or none, or (valid_only) the valid rows.

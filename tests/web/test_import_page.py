@@ -10,6 +10,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.web.conftest import logged_in
 from tests.web.test_invoices_browser import login
+from web.imports import PREVIEW_ROWS
 
 DATA = Path(__file__).parent.parent / "appliance" / "data"
 WITH_ERRORS = DATA / "accounting-export-cp932.csv"      # 7 valid rows, 5 row errors
@@ -133,3 +134,70 @@ def test_importing_a_file_with_errors_in_the_browser(browser, server, services):
     assert invoice_count(services) == 7
     browser.find_element(By.LINK_TEXT, "請求書一覧へ").click()
     assert "INV-2026-0001" in browser.find_element(By.ID, "invoice-list").text
+
+
+def big_csv(rows: int, bad_every: int = 0) -> bytes:
+    lines = ["請求書番号,取引先名,電話番号,金額,支払期日"]
+    for i in range(rows):
+        due = "2026/13/01" if bad_every and i % bad_every == 0 else "2026/12/20"
+        lines.append(f"B-{i:06d},顧客{i},090-1{i // 10000:03d}-{i % 10000:04d},1000,{due}")
+    return ("\r\n".join(lines) + "\r\n").encode("cp932")
+
+
+def upload_bytes(client, data: bytes, name: str = "big.csv") -> str:
+    response = client.post("/imports/upload", data={"file": (io.BytesIO(data), name)},
+                           content_type="multipart/form-data")
+    assert response.status_code == 302
+    return response.headers["Location"].rstrip("/").rsplit("/", 1)[1]
+
+
+def test_a_large_preview_shows_the_first_rows_and_counts_the_rest(client, services):
+    logged_in(client, services, role="staff")
+    token = upload_bytes(client, big_csv(3000, bad_every=3))           # 1000 errors, 2000 valid rows
+    page = client.get(f"/imports/{token}").get_data(as_text=True)
+    valid = page.split('id="import-valid"')[1].split("</table>")[0]
+    errors = page.split('id="import-errors"')[1].split("</table>")[0]
+    assert valid.count("<tr>") - 1 == PREVIEW_ROWS and errors.count('<tr class="error">') == PREVIEW_ROWS
+    assert f"ほか 1800件（全2000件）" in page and f"ほか 800件（全1000件）" in page
+    assert "正しい2000件だけを取り込む" in page                      # the buttons count every row
+    assert len(page) < 300_000
+
+
+def test_the_preview_says_what_the_import_will_create_update_and_send(client, services):
+    logged_in(client, services, role="staff")
+    client.post(f"/imports/{upload(client, CLEAN)}/confirm", data={"mode": "all"})
+    again = upload(client, CLEAN)
+    page = client.get(f"/imports/{again}").get_data(as_text=True)
+    assert "取り込むと 新規 0件・更新 2件" in page
+    assert "取り込むとすぐに督促が送られます" in page
+    fresh = upload(client, WITH_ERRORS)
+    assert "取り込むと 新規 7件・更新 0件" in client.get(f"/imports/{fresh}").get_data(as_text=True)
+
+
+def test_long_work_shows_it_is_busy_and_a_cancelled_confirmation_does_not(browser, server, services, tmp_path):
+    big = tmp_path / "big.csv"
+    big.write_bytes(big_csv(20000))
+    login(browser, server, services, "/imports/")
+    form = browser.find_element(By.ID, "upload-form")
+    assert form.get_attribute("data-busy")
+    browser.execute_script("arguments[0].addEventListener('submit', (e) => e.preventDefault())", form)
+    form.find_element(By.CSS_SELECTOR, "input[type=file]").send_keys(str(big))
+    button = form.find_element(By.TAG_NAME, "button")
+    label = button.text
+    button.click()
+    browser.execute_async_script("setTimeout(arguments[0], 100)")       # the page's own handlers have run
+    assert button.is_enabled() and button.text == label               # nothing was sent: no busy sign
+
+    browser.get(server + "/imports/")
+    form = browser.find_element(By.ID, "upload-form")
+    # The answer goes to a frame, so that this page can be looked at while the server works
+    # (WebDriver waits for a navigation of the page itself to finish).
+    browser.execute_script("const f = document.createElement('iframe'); f.name = 'answer';"
+                           " document.body.append(f); arguments[0].target = 'answer';", form)
+    form.find_element(By.CSS_SELECTOR, "input[type=file]").send_keys(str(big))
+    button = form.find_element(By.TAG_NAME, "button")
+    button.click()
+    busy = WebDriverWait(browser, 5).until(lambda b: b.find_element(By.CSS_SELECTOR, "#upload-form .busy"))
+    assert "確認しています" in busy.text and not button.is_enabled()
+    uploads = services._upload_dir()
+    WebDriverWait(browser, 30).until(lambda b: any(uploads.glob("*.csv")))      # and the file did go

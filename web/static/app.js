@@ -73,3 +73,21 @@ function labelCells(table) {
 }
 
 document.addEventListener("DOMContentLoaded", () => document.querySelectorAll("table.list").forEach(labelCells));
+
+// Long work (a large import): once a form with data-busy is really on its way (no other handler
+// cancelled it), its buttons are disabled and the text says what is happening.
+function showBusy(form) {
+  form.addEventListener("submit", (event) => {
+    setTimeout(() => {                 // after every handler, and after the browser took the button's value
+      if (event.defaultPrevented) return;
+      form.querySelectorAll("button").forEach((button) => { button.disabled = true; });
+      const note = document.createElement("p");
+      note.className = "busy";
+      note.setAttribute("role", "status");
+      note.textContent = form.dataset.busy;
+      form.append(note);
+    });
+  });
+}
+
+document.addEventListener("DOMContentLoaded", () => document.querySelectorAll("form[data-busy]").forEach(showBusy));
