@@ -37,6 +37,8 @@ CME_JA = {
     31: "通信網から応答がありません", 32: "緊急通報しかできません（圏外扱い）", 50: "モデムへの指示の誤り",
     100: "モデムの不明なエラー",
 }
+# RP-causes saying the number itself cannot get SMS: unassigned, unidentified or unknown subscriber.
+BAD_NUMBER_CODES = frozenset({1, 28, 30})
 # Values without a word of their own, by range: RP-causes come from the network, 300+ from the modem.
 NETWORK_REFUSED, MODEM_REFUSED = "通信網が送信を受け付けませんでした", "モデムが送信を受け付けませんでした"
 PARTS_SENT = "（{total}通中{sent}通は送信済）"
@@ -80,6 +82,15 @@ def cause(error: str | None) -> str | None:
     if coded:
         return _coded(coded.group(1), coded.group(2))
     return next((words for pattern, words in _PATTERNS if pattern.search(error)), None)
+
+
+def bad_number(error: str | None) -> bool:
+    """Whether a stored send error says the number itself cannot get SMS (a retry will not help)."""
+    coded = _CODED.search(error or "")
+    if not coded or coded.group(1) != "CMS":
+        return False
+    detail = coded.group(2).rstrip(")")
+    return (int(detail) if detail.isdigit() else codes.code_for("CMS", detail)) in BAD_NUMBER_CODES
 
 
 def parts_sent(error: str | None) -> tuple[int, int] | None:

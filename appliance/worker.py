@@ -19,6 +19,7 @@ import time
 from dataclasses import dataclass
 
 from appliance import radio, timecheck
+from appliance.failures import BAD_NUMBER_CODES
 from modem import events, pdu
 from modem.device import STAT_ALL, Modem, SimLocked, StoredMessage
 from modem.errors import AtTimeout, CmsError, CommandError, ModemError, PortGone, SendFailed
@@ -36,8 +37,6 @@ STAFF_DAILY_CAP = 195
 # +CMS values with which a carrier refuses a SIM that has sent too much (RP-cause 21, 50):
 # the message goes back to the queue for another SIM, this SIM rests until tomorrow.
 BLOCKED_SIM_CODES = frozenset({21, 50})
-# RP-causes saying the number itself cannot get SMS: unassigned, unidentified or unknown subscriber.
-BAD_NUMBER_CODES = frozenset({1, 28, 30})
 # How often the network's time is read (AT+CCLK?): hourly once known, every minute until then.
 TIME_READ_EVERY, TIME_RETRY = 3600.0, 60.0
 # How often the storages are listed for messages and reports nobody announced: often when the

@@ -95,4 +95,5 @@ def failure(value) -> str:
 
 def register(app) -> None:
     app.jinja_env.filters.update(yen=yen, jdate=jdate, jtime=jtime, status=status, role=role, kind=kind, rule=rule,
-                                 action=action, actor=actor, failure=failure)
+                                 action=action, actor=actor, failure=failure,
+                                 bad_number=failures.bad_number)

@@ -143,6 +143,8 @@ EN = {
         "Invoices due soon or overdue get their reminder right after the import (outside quiet hours).",
     "ほか {more}件（全{total}件）": "and {more} more ({total} in all)",
     "取り込んでいます…": "Importing…",
+    "この番号は使われていないか見つからないため、再送しても届かないおそれがあります。再送しますか？":
+        "This number is not in use or cannot be found, so a retry will probably not arrive either. Retry anyway?",
     "確認しています…（大きなファイルは数十秒かかります）": "Checking… (a large file takes some tens of seconds)",
     "{rows}行中、正しい行 {valid}件・エラー {errors}件（文字コード {encoding}）。まだ何も取り込んでいません。":
         "{rows} rows: {valid} valid, {errors} with errors (encoding {encoding}). Nothing imported yet.",

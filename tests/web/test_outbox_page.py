@@ -132,3 +132,21 @@ def test_customer_name_and_body_are_escaped(client, services):
 def test_unknown_message_is_404(client, services):
     logged_in(client, services, role="staff")
     assert client.post("/outbox/999/cancel").status_code == 404
+
+
+def test_retrying_a_number_that_does_not_exist_asks_first(client, services):
+    logged_in(client, services)
+    ids = {}
+    for key, error in (("gone", "'AT+CMGS=153' failed: +CMS ERROR: 1"), ("busy", "'AT+CMGS=153' failed: +CMS ERROR: 42"),
+                       ("unknown", "'AT+CMGS=153' failed: +CMS ERROR: Unidentified subscriber")):
+        ids[key] = message(services, key, status="failed")
+        with services.db.write() as conn:
+            conn.execute("UPDATE outbox SET last_error=? WHERE id=?", (error, ids[key]))
+    page = client.get("/outbox/").get_data(as_text=True)
+
+    def retry_button(message_id):
+        form = page.split(f'action="/outbox/{message_id}/retry"')[1].split("</form>")[0]
+        return form.split("<button")[1].split(">")[0]
+    assert "この番号は使われていない" in retry_button(ids["gone"])
+    assert "data-confirm-click" in retry_button(ids["unknown"])
+    assert "data-confirm-click" not in retry_button(ids["busy"])          # congestion: a retry may well work
