@@ -53,6 +53,7 @@ _PATTERNS = (
     (re.compile(r"the SIM says (SIM |PH-SIM )?PIN"), "SIMにPINが必要です"),
     (re.compile(r"the SIM (still )?says"), "SIMの準備ができていません"),
     (re.compile(r"no answer to|no prompt after|does not answer"), "モデムから応答がありません"),
+    (re.compile(r"in use by another program"), "モデムを別のプログラムが使っています"),
     (re.compile(r"cannot open|is not open|stopped waiting for the device"), "モデムが見つかりません"),
     (re.compile(r"port closed|not connected|write failed|returned no data|\[Errno \d+\]"),
      "モデムとの接続が切れました"),

@@ -14,6 +14,10 @@ class PortGone(ModemError):
     """The serial device disappeared (unplugged, or the modem rebooted its USB interface)."""
 
 
+class PortBusy(PortGone):
+    """Another program has the serial port open (and locked): two writers would interleave."""
+
+
 class AtTimeout(ModemError):
     """No final result in time. The engine resynchronises before the next command."""
 

@@ -276,6 +276,7 @@ EN = {
     "モデムのメモリがいっぱいです": "The modem's memory is full", "モデムのメモリの誤り": "Modem memory error",
     "モデムのメモリの障害": "Modem memory failure", "モデムの不明なエラー": "Unknown modem error",
     "モデムから応答がありません": "The modem did not answer", "モデムが見つかりません": "The modem cannot be found",
+    "モデムを別のプログラムが使っています": "Another program is using the modem",
     "モデムとの接続が切れました": "The modem was disconnected",
     "モデムの返事を読めませんでした": "The modem's answer could not be read",
     "送信中に装置が止まりました（届いたかどうか不明）": "The box stopped while sending (delivery unknown)",

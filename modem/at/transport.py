@@ -7,7 +7,7 @@ import serial
 from serial.threaded import ReaderThread
 
 from modem.at.engine import AtEngine
-from modem.errors import PortGone
+from modem.errors import PortBusy, PortGone
 
 log = logging.getLogger(__name__)
 
@@ -28,8 +28,12 @@ class Connection:
         if flow not in FLOW_CONTROL:
             raise ValueError(f"unknown flow control {flow!r}; use one of {', '.join(FLOW_CONTROL)}")
         try:
-            self.serial = serial.Serial(path, baudrate, timeout=None, **FLOW_CONTROL[flow])
+            # exclusive: an advisory lock (flock) while open, so a second program cannot write
+            # AT commands between ours; it is told so at once instead of waiting for answers.
+            self.serial = serial.Serial(path, baudrate, timeout=None, exclusive=True, **FLOW_CONTROL[flow])
         except (serial.SerialException, OSError) as exc:
+            if "exclusively lock" in str(exc):
+                raise PortBusy(f"cannot open {path}: it is in use by another program (tokusoku run?)") from exc
             raise PortGone(f"cannot open {path}: {exc}") from exc
         self.path = path
         self.engine = AtEngine(self._write, on_notification=on_notification, timeout=timeout,

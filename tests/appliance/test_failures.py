@@ -5,7 +5,7 @@ from appliance.failures import explain, failure_in_japanese
 from modem.at.lines import error_for
 from modem.at.codes import CME, CMS
 from modem.device import SimLocked, SimNotReady
-from modem.errors import AtTimeout, PortGone, SendFailed
+from modem.errors import AtTimeout, PortBusy, PortGone, SendFailed
 
 
 def _cms(code):
@@ -23,6 +23,8 @@ def _cms(code):
      "モデムから応答がありません"),
     (str(AtTimeout("/dev/ttyUSB2: no prompt after 'AT+CMGS=20'")), "モデムから応答がありません"),
     (str(PortGone("cannot open /dev/ttyUSB2: [Errno 2] No such file or directory")), "モデムが見つかりません"),
+    (str(PortBusy("cannot open /dev/ttyUSB2: it is in use by another program (tokusoku run?)")),
+     "モデムを別のプログラムが使っています"),
     (str(PortGone("port closed")) + " (parts confirmed: 1)", "モデムとの接続が切れました"),
     (str(SimLocked("/dev/ttyUSB2: the SIM says SIM PUK", "SIM PUK")), "SIMにPUKが必要です"),
     (str(SimLocked("/dev/ttyUSB2: the SIM says SIM PIN; no PIN is configured", "SIM PIN")), "SIMにPINが必要です"),

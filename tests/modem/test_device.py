@@ -6,7 +6,7 @@ import pytest
 
 from modem import events, pdu
 from modem.device import Modem, SimLocked, SimNotReady
-from modem.errors import AtTimeout, CmeError, CmsError, PortGone, SendFailed
+from modem.errors import AtTimeout, CmeError, CmsError, PortBusy, PortGone, SendFailed
 from modem.sim.commandline import READ, TEST
 from modem.sim.network import NetworkSettings
 from modem.sim.profiles import PROFILES
@@ -363,3 +363,17 @@ def test_set_up_turns_network_time_on(pair, simulator):
     _, device = pair
     (line,) = [l for l in device.at("AT+CCLK?") if l.startswith("+CCLK")]
     assert line.startswith(f'+CCLK: "{simulator.network.now():%y/%m/%d},')
+
+
+def test_a_port_another_program_has_open_is_refused_at_once(simulator, tmp_path):
+    """Two programs writing AT commands to one modem would interleave them (and could send a
+    message twice): the port is locked while open, and a second opener is told who is in the way."""
+    sim_modem = simulator.add_modem(link=str(tmp_path / "ttyUSB0"))
+    first = Modem(sim_modem.path, timeout=2).open()
+    try:
+        with pytest.raises(PortBusy, match="in use by another program"):   # not a wait for an answer
+            Modem(sim_modem.path, timeout=2).open()
+    finally:
+        first.close()
+    second = Modem(sim_modem.path, timeout=2).open()   # free again once closed
+    second.close()
