@@ -29,6 +29,8 @@ def backup(database: str | Path, target: str | Path) -> Path:
     database, target = Path(database), Path(target)
     if not database.exists():
         raise BackupError(f"{database}: no such database")
+    if _same_files(database, target):
+        raise BackupError(f"{target}: that is the database itself (or its journal); choose another file")
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".partial")
     partial.unlink(missing_ok=True)
@@ -76,7 +78,9 @@ def nightly(database: str | Path, now: datetime, keep: int = KEEP) -> Path:
 def restore(source: str | Path, database: str | Path) -> Path:
     """Replace the database with `source` after checking it; the current database is kept as
     <database>.before-restore. Refuses while the appliance runs. Returns the kept file's path."""
-    source, database = Path(source), Path(database)
+    source, database = Path(source), Path(database).resolve()       # through links: the real file's lock
+    if _same_files(database, source):
+        raise BackupError(f"{source}: that is the database itself; restore from a backup file")
     check(source)
     with RunningLock(database, wait=False) as held:
         if not held:
@@ -99,7 +103,7 @@ class RunningLock:
     """
 
     def __init__(self, database: str | Path, wait: bool = False):
-        self.path = Path(f"{database}.lock")
+        self.path = Path(f"{Path(database).resolve()}.lock")      # one lock for every path to the file
         self.wait = wait
         self._file = None
 
@@ -124,6 +128,13 @@ class RunningLock:
 
     def __exit__(self, *exc) -> None:
         self.release()
+
+
+def _same_files(database: Path, other: Path) -> bool:
+    """Whether `other` is the database or one of its journals, by whatever path."""
+    real = database.resolve()
+    return other.resolve() in {real, real.with_name(real.name + "-wal"), real.with_name(real.name + "-shm"),
+                               real.with_name(real.name + "-journal")}
 
 
 def _connect(path: Path) -> "_Closing":

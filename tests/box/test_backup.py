@@ -91,3 +91,32 @@ def test_the_appliance_backs_up_nightly(make_app, tmp_path):
     assert str(job.trigger) == "cron[hour='3', minute='15']"
     app.nightly_backup()
     assert [p.name for p in (tmp_path / "backups").iterdir()] == ["tokusoku-20261207-010000.db"]
+
+
+@pytest.mark.parametrize("name", ["same", "wal", "via-link"])
+def test_a_backup_never_replaces_the_database_it_copies(live, tmp_path, capsys, name):
+    link = tmp_path / "link.db"
+    link.symlink_to(live.path)
+    target = {"same": live.path, "wal": live.path + "-wal", "via-link": str(link)}[name]
+    assert cli.main(["--db", live.path, "backup", target]) == 1
+    assert "itself" in capsys.readouterr().err
+    add_customer(live, "まだ使える")                                    # the live database is untouched
+    assert customers(live.path) == ["山田 太郎", "まだ使える"]
+
+
+def test_a_database_is_not_restored_from_itself(live, capsys):
+    live.close()
+    assert cli.main(["--db", live.path, "restore", live.path]) == 1
+    assert "itself" in capsys.readouterr().err
+    assert customers(live.path) == ["山田 太郎"]
+
+
+def test_restore_through_a_link_sees_the_running_appliance(live, tmp_path, capsys):
+    saved = backup.backup(live.path, tmp_path / "saved.db")
+    link = tmp_path / "link.db"
+    link.symlink_to(live.path)
+    with backup.RunningLock(live.path) as held:                               # what `tokusoku run` holds
+        assert held
+        assert cli.main(["--db", str(link), "restore", str(saved)]) == 1
+    assert "in use by a running appliance" in capsys.readouterr().err
+    assert link.is_symlink()
