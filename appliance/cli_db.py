@@ -34,7 +34,7 @@ def open_database(args: argparse.Namespace, create: bool = False):
     database."""
     from appliance.db import Database
     path = Path(args.db)
-    if not path.exists() and not path.is_symlink():
+    if not path.exists():                       # a link to nothing is missing too
         _check_missing(args.db, create)
     _check(path)
     try:

@@ -84,6 +84,15 @@ def test_reading_commands_refuse_a_missing_database_and_create_nothing(monkeypat
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.parametrize("command", READING, ids=" ".join)
+def test_reading_commands_refuse_a_link_to_nothing_and_create_nothing(monkeypatch, capsys, tmp_path, command):
+    link = tmp_path / "d2.db"
+    link.symlink_to(tmp_path / "nowhere.db")
+    code, out, err = run(monkeypatch, capsys, "--db", link, *command)
+    assert code == 2 and out == "" and f"{link}: データベースがありません" in err
+    assert not (tmp_path / "nowhere.db").exists()
+
+
 def test_missing_default_database_suggests_the_demo_one(monkeypatch, capsys, tmp_path):
     monkeypatch.chdir(tmp_path)
     code, _, err = run(monkeypatch, capsys, "outbox")
