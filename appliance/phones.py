@@ -30,4 +30,4 @@ def is_japanese_number(text: str) -> bool:
         parsed = phonenumbers.parse(unicodedata.normalize("NFKC", text or "").strip(), "JP")
     except phonenumbers.NumberParseException:
         return False
-    return phonenumbers.is_valid_number(parsed)
+    return phonenumbers.is_valid_number_for_region(parsed, "JP")

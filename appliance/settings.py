@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 import time as monotonic_time
 from dataclasses import asdict, dataclass, replace
 from datetime import time
@@ -34,7 +35,8 @@ LIMITS = {"per_customer_per_day": (1, 10), "daily_cap": (1, 200), "cost_per_part
 # Quiet hours set on the page must cover this night (貸金業法 §21: no dunning 21:00-08:00); the
 # configuration file, written by whoever installs the box, may set any window.
 NIGHT = (time(21, 0), time(8, 0))
-_TIME = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
+_TIME = re.compile(r"([01]?[0-9]|2[0-3]):([0-5][0-9])")
+_NUMBER = re.compile(r"[0-9０-９]{1,6}")     # digits as typed, half or full width (not ² or ①)
 
 
 class SettingsError(ValueError):
@@ -105,7 +107,7 @@ def parse(form, current: Settings) -> Settings:
             problems[key] = Problem(key, "{label}は 03-1234-5678 のような電話番号で入力してください", {})
         values[key] = text
     for key in ("quiet_start", "quiet_end"):
-        match = _TIME.fullmatch((form.get(key) or "").strip())
+        match = _TIME.fullmatch(unicodedata.normalize("NFKC", form.get(key) or "").strip())   # ２１：００ too
         if match:
             values[key] = time(int(match[1]), int(match[2]))
         else:
@@ -119,14 +121,15 @@ def parse(form, current: Settings) -> Settings:
         values[key] = form.get(key) in ("1", "on", "true", True)
     for key, (low, high) in LIMITS.items():
         text = (form.get(key) or "").strip()
-        if key == "daily_cap" and text.isdigit() and int(text) > high:
+        number = int(text) if _NUMBER.fullmatch(text) else None
+        if key == "daily_cap" and number is not None and number > high:
             problems[key] = Problem(key, "{label}は{high}以下にしてください（携帯会社は1日{high}通ほどでSIMを止めます）",
                                     {"high": high})
-        elif not text.isdigit() or not low <= int(text) <= high:
+        elif number is None or not low <= number <= high:
             problems[key] = Problem(key, "{label}は{low}から{high}までの整数で入力してください",
                                     {"low": low, "high": high})
         else:
-            values[key] = int(text)
+            values[key] = number
     if problems:
         raise SettingsError(problems)
     return replace(current, **values)

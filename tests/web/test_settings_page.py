@@ -1,6 +1,7 @@
 """The settings page: validation naming the field, admins only, audited, honoured by the running
 appliance and by the page's own counters; the backup download."""
 import sqlite3
+import unicodedata
 from datetime import datetime, time
 
 import pytest
@@ -32,6 +33,10 @@ def test_page_shows_current_values_and_the_time_zone(client, services):
     ("daily_cap", "5000", "携帯会社は1日200通ほどでSIMを止めます"),
     ("contact_phone", "abc", "問い合わせ電話番号は 03-1234-5678 のような電話番号で入力してください"),
     ("contact_phone", "03-1234", "問い合わせ電話番号は 03-1234-5678 のような電話番号で入力してください"),
+    ("contact_phone", "+1 212 555 1234", "問い合わせ電話番号は 03-1234-5678 のような電話番号で入力してください"),
+    ("daily_cap", "²", "SIMごとの1日の上限（通）は1から200までの整数で入力してください"),
+    ("daily_cap", "①", "SIMごとの1日の上限（通）は1から200までの整数で入力してください"),
+    ("per_customer_per_day", "9" * 5000, "1人あたり1日の上限は1から10までの整数で入力してください"),
     ("cost_per_part", "-1", "1通あたりの費用（円）は0から1000までの整数で入力してください"),
 ])
 def test_bad_values_are_refused_with_a_message_naming_the_field(client, services, field, value, message):
@@ -52,13 +57,15 @@ def test_quiet_hours_that_leave_part_of_the_night_open_are_refused(client, servi
 
 
 @pytest.mark.parametrize("start, end, phone", [("21:00", "08:00", "03-1234-5678"), ("19:30", "09:00", "0120-123-456"),
+                                               ("２１：００", "０８：００", "０３－１２３４－５６７８"),
                                                ("20:00", "08:00", "090-1234-5678"), ("21:00", "08:30", "")])
 def test_quiet_hours_covering_the_night_and_japanese_numbers_are_saved(client, services, start, end, phone):
     logged_in(client, services)
     response = client.post("/settings/", data={**FORM, "quiet_start": start, "quiet_end": end, "contact_phone": phone})
     assert response.status_code == 302
     services.settings.forget()
-    assert (services.rules.quiet_start.strftime("%H:%M"), services.rules.quiet_end.strftime("%H:%M")) == (start, end)
+    assert (services.rules.quiet_start.strftime("%H:%M"), services.rules.quiet_end.strftime("%H:%M")) == (
+        unicodedata.normalize("NFKC", start), unicodedata.normalize("NFKC", end))
 
 
 @pytest.mark.parametrize("role", ["staff", "viewer"])
