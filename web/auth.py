@@ -2,6 +2,8 @@
 password)."""
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
 
 from appliance.users import UserError
@@ -56,7 +58,7 @@ def login():
         g.user = user
         audit("login")
         target = request.args.get("next") or ""
-        return redirect(target if target.startswith("/") and not target.startswith("//") else url_for("dashboard.index"))
+        return redirect(target if is_local_path(target) else url_for("dashboard.index"))
     return render_template("login.html")
 
 
@@ -66,3 +68,15 @@ def logout():
         audit("logout")
     session.clear()
     return redirect(url_for("auth.login"))
+
+
+def is_local_path(target: str) -> bool:
+    """Whether `target` is a path on this box. Browsers drop tabs and newlines from a Location and
+    read a backslash as a slash, so "/\t/evil.example" and "/\\evil.example" would lead off the box:
+    any of those characters, a leading "//" (any number of slashes: another host), a scheme or a
+    host refuses it."""
+    if not target.startswith("/") or target.startswith("//") or any(
+            ch == "\\" or ch.isspace() or ord(ch) < 32 for ch in target):
+        return False
+    parts = urlsplit(target)
+    return not parts.scheme and not parts.netloc

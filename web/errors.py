@@ -34,13 +34,24 @@ def page_before() -> str:
     A GET that failed starts one level up; nothing found is the dashboard."""
     adapter = current_app.url_map.bind_to_environ(request.environ)
     path = request.path
-    if request.method != "GET" and request.endpoint and request.endpoint in gets(adapter, path):
-        return path                                   # the same view shows the form (GET) and takes it
+    if request.method != "GET" and _same_page(adapter, path):
+        return path                                   # the page at the same address shows the form
     while (path := path.rstrip("/").rsplit("/", 1)[0]) not in ("", "/"):
         for candidate in (path, path + "/"):
             if gets(adapter, candidate) - {"static"}:
                 return candidate
     return url_for("dashboard.index")
+
+
+def _same_page(adapter, path: str) -> bool:
+    """Whether a GET at `path` is the page of the same thing that was posted to: the same view
+    arguments (POST /staff/3 -> GET /staff/3), not a pattern that happens to match
+    (POST /imports/upload is not the preview of an upload called "upload")."""
+    try:
+        endpoint, args = adapter.match(path, method="GET")
+    except HTTPException:
+        return False
+    return endpoint != "static" and args == (request.view_args or {})
 
 
 def gets(adapter, path: str) -> set[str]:

@@ -58,7 +58,8 @@ def test_a_stale_token_while_logged_in_links_back_to_the_page(csrf_client, servi
     log_in_with_form(csrf_client, services)
     with csrf_client.session_transaction() as session:
         session["csrf_token"] = "another-session's-token"          # e.g. the session was renewed meanwhile
-    for path, back in (("/imports/upload", "/imports/"), ("/settings/", "/settings/"), ("/outbox/5/cancel", "/outbox/"),
+    for path, back in (("/imports/upload", "/imports/"), ("/settings/", "/settings/"), ("/staff/", "/staff/"),
+                       ("/staff/3", "/staff/3"), ("/outbox/5/cancel", "/outbox/"),
                        ("/invoices/1/paid", "/invoices/1")):
         response = csrf_client.post(path, data={"csrf_token": "stale"})
         page = response.get_data(as_text=True)
