@@ -16,10 +16,13 @@ SENT = "FROM outbox WHERE sent_at >= ? AND sent_at < ?"
 FAILED_UNSENT = ("FROM outbox INDEXED BY outbox_unsent_failures WHERE updated_at >= ? AND updated_at < ?"
                  " AND status IN ('failed','expired') AND sent_at IS NULL")
 # Today's card: messages, of which delivered and failed (the rest await a report); parts that went out.
+# A message put back in the queue after going out today waits there (the queue card counts it)
+# and is none of these until it goes out again. (The unary + keeps SQLite off outbox_status.)
 DAY = ("SELECT count(*), count(*) FILTER (WHERE status = 'delivered'),"
        " count(*) FILTER (WHERE status IN ('failed','expired')),"
        " COALESCE(sum(parts) FILTER (WHERE sent_at IS NOT NULL), 0)"
-       f" FROM (SELECT status, parts, sent_at {SENT} UNION ALL SELECT status, parts, sent_at {FAILED_UNSENT})")
+       f" FROM (SELECT status, parts, sent_at {SENT} AND +status IN ('sent','delivered','failed','expired')"
+       f" UNION ALL SELECT status, parts, sent_at {FAILED_UNSENT})")
 # The chart, messages per local day ({offset}: the SQLite modifier from UTC to local time): the two
 # parts apart, so the first is answered from its index alone.
 CHART = (f"SELECT date(sent_at, '{{offset}}') AS d, count(*) {SENT} GROUP BY d",

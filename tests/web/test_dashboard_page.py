@@ -64,3 +64,16 @@ def test_the_day_figures_search_the_time_indexes_instead_of_reading_every_messag
     ranges = {"outbox_sent_at (sent_at>? AND sent_at<?)", "outbox_unsent_failures (updated_at>? AND updated_at<?)"}
     steps = [step for step in plan if " outbox " in f" {step} "]
     assert steps and all(step.startswith("SEARCH outbox USING") and any(r in step for r in ranges) for step in steps), plan
+
+
+def test_a_message_sent_today_and_put_back_in_the_queue_is_not_awaiting_a_report(services):
+    """Retried after its report said it failed, it waits in the queue (the queue card counts it)
+    until it goes out again; until then it is none of today's sent, delivered, awaiting or failed."""
+    from datetime import timedelta
+    now = services.now()
+    retried = message(services, "retried")
+    _at(services, retried, "failed", sent=now - timedelta(hours=1))
+    assert services.retry_message(retried)
+    data = services.dashboard()
+    assert (data["sent"], data["delivered"], data["pending"], data["failed"]) == (0, 0, 0, 0)
+    assert data["queue"].get("queued") == 1
