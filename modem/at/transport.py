@@ -33,7 +33,8 @@ class Connection:
             self.serial = serial.Serial(path, baudrate, timeout=None, exclusive=True, **FLOW_CONTROL[flow])
         except (serial.SerialException, OSError) as exc:
             if "exclusively lock" in str(exc):
-                raise PortBusy(f"cannot open {path}: it is in use by another program (tokusoku run?)") from exc
+                raise PortBusy(f"cannot open {path}: it is in use by another program"
+                               " (another tokusoku, or a terminal program such as picocom?)") from exc
             raise PortGone(f"cannot open {path}: {exc}") from exc
         self.path = path
         self.engine = AtEngine(self._write, on_notification=on_notification, timeout=timeout,
