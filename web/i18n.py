@@ -54,6 +54,8 @@ EN = {
     "{label}は{high}以下にしてください（携帯会社は1日{high}通ほどでSIMを止めます）":
         "{label}: at most {high} (carriers stop a SIM at about {high} messages a day)",
     "{label}は 03-1234-5678 のような電話番号で入力してください": "{label}: enter a phone number like 03-1234-5678",
+    "この値は設定ファイルのものです（ここで正しい値にするか、設定ファイルを直してください）。":
+        "This value comes from the configuration file (correct it here, or in the file).",
     "夜間に督促を送らないよう、21:00〜08:00 を含む時間帯にしてください。":
         "So that no reminder goes out at night, quiet hours must include 21:00–08:00.",
     "送信停止の時間帯は {start}〜{end} を含めてください（夜間に督促を送らないため）":

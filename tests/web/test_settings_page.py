@@ -159,3 +159,23 @@ def test_browser_changes_quiet_hours(browser, server, services):
     services.settings.forget()
     assert (services.rules.quiet_start, services.rules.quiet_end) == (time(19, 30), time(9, 0))
     assert browser.find_element(By.NAME, "quiet_start").get_attribute("value") == "19:30"
+
+
+def test_a_refused_value_that_comes_from_the_configuration_file_says_so(tmp_path):
+    from appliance.schedule import SendingRules
+    from appliance.services import Services
+    from web import create_app
+    services = Services(Database(tmp_path / "file.db"), ManualClock(datetime(2026, 12, 7, 10, 0, tzinfo=TOKYO)),
+                        company="サンプル商事", contact_phone="03-1234-5678",
+                        rules=SendingRules(quiet_start=time(22, 0), quiet_end=time(7, 0)))   # the file's: too narrow
+    app = create_app(services, {"TESTING": True, "WTF_CSRF_ENABLED": False})
+    client = app.test_client()
+    logged_in(client, services)
+    page = client.get("/settings/").get_data(as_text=True)
+    response = client.post("/settings/", data={**FORM, "company": "トクソク商事", "quiet_start": "22:00",
+                                               "quiet_end": "07:00"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and "送信停止の時間帯は 21:00〜08:00 を含めてください" in page
+    assert "この値は設定ファイルのものです" in page
+    ok = client.post("/settings/", data={**FORM, "company": "トクソク商事"})      # 21:00-08:00 here: saved
+    assert ok.status_code == 302
