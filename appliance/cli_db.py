@@ -28,8 +28,8 @@ class DatabaseFileError(Exception):
 def open_database(args: argparse.Namespace, create: bool = False):
     """The database named by --db, checked to be this appliance's, and migrated.
 
-    A missing file is an error (a mistyped path must not read as "nothing was sent") unless
-    `create`: then it is made, in a folder that must exist, except the default path's var/.
+    A missing or empty file is an error (a mistyped path must not read as "nothing was sent")
+    unless `create`: then it is made, in a folder that must exist, except the default path's var/.
     Raises DatabaseFileError for those, a folder, a file that is not SQLite, or another program's
     database."""
     from appliance.db import Database
@@ -37,6 +37,8 @@ def open_database(args: argparse.Namespace, create: bool = False):
     if not path.exists():                       # a link to nothing is missing too
         _check_missing(args.db, create)
     _check(path)
+    if not create and path.stat().st_size == 0:
+        raise DatabaseFileError(f"{path}: 空のファイルです（データベースではありません。--db のパスを確かめてください）")
     try:
         return Database(path)
     except sqlite3.DatabaseError as error:

@@ -93,6 +93,15 @@ def test_reading_commands_refuse_a_link_to_nothing_and_create_nothing(monkeypatc
     assert not (tmp_path / "nowhere.db").exists()
 
 
+@pytest.mark.parametrize("command", READING, ids=" ".join)
+def test_reading_commands_refuse_an_empty_file_and_leave_it_empty(monkeypatch, capsys, tmp_path, command):
+    empty = tmp_path / "empty.db"
+    empty.write_bytes(b"")
+    code, out, err = run(monkeypatch, capsys, "--db", empty, *command)
+    assert code == 2 and out == "" and f"{empty}: 空のファイルです" in err
+    assert empty.stat().st_size == 0
+
+
 def test_missing_default_database_suggests_the_demo_one(monkeypatch, capsys, tmp_path):
     monkeypatch.chdir(tmp_path)
     code, _, err = run(monkeypatch, capsys, "outbox")
