@@ -47,7 +47,10 @@ def _scan(args) -> int:
         print(f"# {port.path}{f' ({port.stable})' if port.stable else ''}: {state}")
     snippet = scan.config_snippet(ports)
     if not snippet:
-        print("no modem answered (plugged in? ModemManager stopped? see README)", file=sys.stderr)
+        busy = sum(1 for port in ports if "in use" in (port.error or ""))
+        print(f"no free modem answered: {busy} in use by another program (stop tokusoku first:"
+              " sudo systemctl stop tokusoku)" if busy else
+              "no modem answered (plugged in? ModemManager stopped? see README)", file=sys.stderr)
         return 1
     print("\n# for /etc/tokusoku/tokusoku.toml:\n" + snippet)
     return 0

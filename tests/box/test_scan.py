@@ -103,3 +103,16 @@ def _wait_for_holder(path):
     from tests.modem.sim.conftest import wait_for
     wait_for(lambda: scan.opened_by(path) is not None)
     return scan.opened_by(path)
+
+
+def test_a_modem_in_use_is_named_as_such_not_as_missing(simulator, capsys):
+    from modem.device import Modem
+    modem = simulator.add_modem("generic")
+    holder = Modem(modem.path, timeout=2).open()                       # e.g. tokusoku run has it
+    try:
+        assert cli.main(["modem", "scan", "--only", "--timeout", "0.5", modem.path]) == 1
+    finally:
+        holder.close()
+    out, err = capsys.readouterr()
+    assert "in use by another program" in out
+    assert "in use" in err and "plugged in?" not in err
