@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 
 from appliance.cli_db import database_option
+from appliance.failures import explain
 
 STATUS_JA = {"queued": "送信待ち", "sending": "送信中", "sent": "送信済", "delivered": "配達済",
              "failed": "失敗", "expired": "期限切れ", "retry": "再送待ち", "uncertain": "要確認",
@@ -34,10 +35,16 @@ def _outbox(args) -> int:
         return 0
     for r in rows:
         print(f"{r['id']:>6} {STATUS_JA.get(r['status'], r['status']):<5} {r['recipient']:<14} "
-              f"{r['parts']}通 {r['body'][:40]}" + (f"  ({r['last_error']})" if r["last_error"] else ""))
+              f"{r['parts']}通 {r['body'][:40]}" + (f"  {_failure(r['last_error'])}" if r["last_error"] else ""))
     if not rows:
         print("（送信履歴はありません）")
     return 0
+
+
+def _failure(error: str) -> str:
+    """A stored send error in staff's words, with the modem's own text for support."""
+    words = explain(error)
+    return f"{words}（{error}）" if words else f"({error})"
 
 
 def _inbox(args) -> int:

@@ -1,6 +1,7 @@
 """The --db file as an operator names it: wrong files and typos get a message naming the file and
 exit status 2, never a traceback or a silently created empty database."""
 import io
+import json
 import sqlite3
 import subprocess
 import sys
@@ -176,3 +177,18 @@ def test_without_db_the_default_or_environment_still_applies(monkeypatch, capsys
     monkeypatch.setenv("TOKUSOKU_DB", str(tmp_path / "env.db"))
     assert run(monkeypatch, capsys, "import", "invoices", CSV)[0] == 0
     assert (tmp_path / "env.db").is_file()
+
+
+def test_outbox_text_gives_a_failure_in_words_and_json_keeps_the_modems_text(monkeypatch, capsys, tmp_path):
+    from appliance.db import Database
+    path = tmp_path / "t.db"
+    db = Database(path)
+    with db.write() as conn:
+        conn.execute("INSERT INTO outbox (idempotency_key, kind, recipient, body, parts, status, not_before,"
+                     " created_at, updated_at, last_error) VALUES ('k','reminder','+819012349999','本文',1,'failed',"
+                     " 't','t','t', ?)", ("'AT+CMGS=153' failed: +CMS ERROR: 1",))
+    db.close()
+    code, out, _ = run(monkeypatch, capsys, "--db", path, "outbox")
+    assert code == 0 and "この番号は使われていません（'AT+CMGS=153' failed: +CMS ERROR: 1）" in out
+    code, out, _ = run(monkeypatch, capsys, "--db", path, "outbox", "--json")
+    assert json.loads(out)[0]["last_error"] == "'AT+CMGS=153' failed: +CMS ERROR: 1"
