@@ -63,10 +63,15 @@ _PATTERNS = (
 )
 
 
-def _coded(kind: str, detail: str) -> str:
+def _code(kind: str, detail: str) -> int | None:
+    """The number of a +CMS/+CME ERROR as stored: a number, or the modem's verbose text."""
     if detail.endswith(")") and detail.count(")") > detail.count("("):
         detail = detail[:-1]                # "the SIM refused the PIN (+CME ERROR: 16)"
-    code = int(detail) if detail.isdigit() else codes.code_for(kind, detail)
+    return int(detail) if detail.isdigit() else codes.code_for(kind, detail)
+
+
+def _coded(kind: str, detail: str) -> str:
+    code = _code(kind, detail)
     if kind == "CME":
         return CME_JA.get(code, "モデムがエラーを返しました")
     if code in CMS_JA:
@@ -88,10 +93,7 @@ def cause(error: str | None) -> str | None:
 def bad_number(error: str | None) -> bool:
     """Whether a stored send error says the number itself cannot get SMS (a retry will not help)."""
     coded = _CODED.search(error or "")
-    if not coded or coded.group(1) != "CMS":
-        return False
-    detail = coded.group(2).rstrip(")")
-    return (int(detail) if detail.isdigit() else codes.code_for("CMS", detail)) in BAD_NUMBER_CODES
+    return bool(coded) and coded.group(1) == "CMS" and _code("CMS", coded.group(2)) in BAD_NUMBER_CODES
 
 
 def parts_sent(error: str | None) -> tuple[int, int] | None:
@@ -100,13 +102,14 @@ def parts_sent(error: str | None) -> tuple[int, int] | None:
     return (int(partial.group(1)), int(partial.group(2))) if partial else None
 
 
-def explain(error: str | None) -> str | None:
+def explain(error: str | None, translate=lambda text, **values: text.format(**values)) -> str | None:
     """cause() with, for a send that failed part-way, how far it got:
-    「通信網が混雑しています（3通中1通は送信済）」."""
+    「通信網が混雑しています（3通中1通は送信済）」. `translate(text, **values)` puts each piece
+    in another language (the admin page passes its own); by default they stay Japanese."""
     words, parts = cause(error), parts_sent(error)
-    if words and parts:
-        words += PARTS_SENT.format(sent=parts[0], total=parts[1])
-    return words
+    if words is None:
+        return None
+    return translate(words) + (translate(PARTS_SENT, sent=parts[0], total=parts[1]) if parts else "")
 
 
 def failure_in_japanese(reason: str) -> str:

@@ -86,11 +86,7 @@ def actor(value) -> str:
 def failure(value) -> str:
     """A stored modem or send error in staff's words (appliance.failures), in the session's
     language; text of no known kind (or already Japanese) as it is."""
-    words = failures.cause(value)
-    if words is None:
-        return value or ""
-    parts = failures.parts_sent(value)
-    return _(words) + (_(failures.PARTS_SENT, sent=parts[0], total=parts[1]) if parts else "")
+    return failures.explain(value, _) or value or ""
 
 
 def register(app) -> None:
