@@ -38,7 +38,7 @@ def page_before() -> str:
         return path                                   # the page at the same address shows the form
     while (path := path.rstrip("/").rsplit("/", 1)[0]) not in ("", "/"):
         for candidate in (path, path + "/"):
-            if gets(adapter, candidate) - {"static"}:
+            if _page_at(adapter, candidate) is not None:
                 return candidate
     return url_for("dashboard.index")
 
@@ -47,19 +47,17 @@ def _same_page(adapter, path: str) -> bool:
     """Whether a GET at `path` is the page of the same thing that was posted to: the same view
     arguments (POST /staff/3 -> GET /staff/3), not a pattern that happens to match
     (POST /imports/upload is not the preview of an upload called "upload")."""
+    page = _page_at(adapter, path)
+    return page is not None and page[1] == (request.view_args or {})
+
+
+def _page_at(adapter, path: str) -> tuple[str, dict] | None:
+    """(endpoint, view arguments) of the page a GET at `path` shows; None for none or a static file."""
     try:
         endpoint, args = adapter.match(path, method="GET")
     except HTTPException:
-        return False
-    return endpoint != "static" and args == (request.view_args or {})
-
-
-def gets(adapter, path: str) -> set[str]:
-    """The endpoint that answers GET at `path`, as a set (empty when none does)."""
-    try:
-        return {adapter.match(path, method="GET")[0]}
-    except HTTPException:
-        return set()
+        return None
+    return None if endpoint == "static" else (endpoint, args)
 
 
 def current_user():
