@@ -71,6 +71,12 @@ def _staff(number, rest, sms, mail) -> str:
              sms=yes_no(sms), mail=yes_no(mail))
 
 
+# Describers two actions share (a record and its undo or edit write one format).
+_CUSTOMER = _numbered(lambda number, name: _("取引先 #{id} {name}", id=number, name=name))
+_TEMPLATE = _numbered(lambda number, name: _("文面 #{id} {name}", id=number, name=name))
+_REPLY = _pattern(r"(\S+): ([\d,]*)", lambda phone, ids: _("{phone}（取引先 {ids}）", phone=phone, ids=_customers(ids)))
+_STAFF = _pattern(r"#(\d+) (.*) SMS:([01]) mail:([01])", _staff)
+
 DESCRIBE = {
     "import": _import,
     "settings.change": _settings_change,
@@ -80,10 +86,10 @@ DESCRIBE = {
                                  lambda number, count: _("{number}（送信待ち {count}件を取消）", number=number,
                                                          count=count)),
     "invoices.export": _pattern(r"(\w+)", lambda code: _("すべて") if code == "all" else status(code)),
-    "customer.opt_out": _numbered(lambda number, name: _("取引先 #{id} {name}", id=number, name=name)),
-    "customer.opt_in": _numbered(lambda number, name: _("取引先 #{id} {name}", id=number, name=name)),
-    "template.create": _numbered(lambda number, name: _("文面 #{id} {name}", id=number, name=name)),
-    "template.edit": _numbered(lambda number, name: _("文面 #{id} {name}", id=number, name=name)),
+    "customer.opt_out": _CUSTOMER,
+    "customer.opt_in": _CUSTOMER,
+    "template.create": _TEMPLATE,
+    "template.edit": _TEMPLATE,
     "plan.edit": _pattern(r"\d+: (.*)", lambda steps: _("、").join(
         _("期日から{days}日 {time} 文面 #{id}", days=days, time=at, id=template)
         for days, at, template in re.findall(r"(-?\d+)日 (\S*) #(\d*)", steps))),
@@ -96,12 +102,10 @@ DESCRIBE = {
                                                                           text=text)),
     "modem.test": _pattern(r"(SIM \d+ → \S+) outbox #(\d+)",
                            lambda route, message: _("{route}（送信履歴 #{id}）", route=route, id=message)),
-    "reply.opt-out": _pattern(r"(\S+): ([\d,]*)", lambda phone, ids: _("{phone}（取引先 {ids}）", phone=phone,
-                                                                        ids=_customers(ids))),
-    "reply.paid": _pattern(r"(\S+): ([\d,]*)", lambda phone, ids: _("{phone}（取引先 {ids}）", phone=phone,
-                                                                     ids=_customers(ids))),
-    "staff.add": _pattern(r"#(\d+) (.*) SMS:([01]) mail:([01])", _staff),
-    "staff.edit": _pattern(r"#(\d+) (.*) SMS:([01]) mail:([01])", _staff),
+    "reply.opt-out": _REPLY,
+    "reply.paid": _REPLY,
+    "staff.add": _STAFF,
+    "staff.edit": _STAFF,
     "user.add": _pattern(r"(.*) \((\w+)\)", lambda name, code: _("{what}（{why}）", what=name, why=role(code))),
     "send.failed": _pattern(r"(\d+): (.*)", lambda message, error: f"#{message}: {failure(error)}"),
 }
