@@ -14,6 +14,7 @@ from appliance.app import Appliance
 from appliance.clock import Clock
 from appliance.config import Config, StaffMember
 from appliance.importing import import_invoices
+from appliance.phones import national
 from appliance.schedule import allowed
 from appliance.worker import ModemSettings
 from modem.sim.network import NetworkSettings
@@ -72,9 +73,3 @@ def seed_invoices(app: Appliance, today: date) -> int:
     report = import_invoices(app.db, ("\r\n".join(rows) + "\r\n").encode("cp932"), name="デモ請求一覧.csv",
                              clock=app.clock, actor="demo")
     return report.imported
-
-
-def national(phone: str) -> str:
-    """+819012340001 -> 090-1234-0001, as it is written in a Japanese spreadsheet."""
-    digits = "0" + phone.removeprefix("+81")
-    return f"{digits[:3]}-{digits[3:7]}-{digits[7:]}"

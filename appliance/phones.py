@@ -31,3 +31,8 @@ def is_japanese_number(text: str) -> bool:
     except phonenumbers.NumberParseException:
         return False
     return phonenumbers.is_valid_number_for_region(parsed, "JP")
+
+
+def national(number: str) -> str:
+    """+819012340001 -> 090-1234-0001, as it is written in a Japanese spreadsheet."""
+    return phonenumbers.format_number(phonenumbers.parse(number), phonenumbers.PhoneNumberFormat.NATIONAL)

@@ -5,6 +5,7 @@ from appliance import demo
 from appliance.app import Appliance
 from appliance.clock import ManualClock
 from appliance.config import Config
+from appliance.phones import national
 
 
 def test_demo_invoices_are_imported_from_a_cp932_csv_once(tmp_path):
@@ -24,5 +25,5 @@ def test_demo_invoices_are_imported_from_a_cp932_csv_once(tmp_path):
 
 
 def test_national_number_as_written_in_a_spreadsheet():
-    assert demo.national("+819012340001") == "090-1234-0001"
-    assert demo.national("+817012340004") == "070-1234-0004"
+    assert national("+819012340001") == "090-1234-0001"
+    assert national("+817012340004") == "070-1234-0004"
