@@ -42,7 +42,7 @@ def open_database(args: argparse.Namespace, create: bool = False):
     try:
         return Database(path)
     except sqlite3.DatabaseError as error:
-        raise DatabaseFileError(f"{path}: 使える SQLite のデータベースではありません（{error}）") from error
+        raise _unusable(path, error) from error
 
 
 def _check(path: Path) -> None:
@@ -82,4 +82,8 @@ def _tables(path: Path) -> set[str]:
         with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as conn:
             return {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     except sqlite3.DatabaseError as error:
-        raise DatabaseFileError(f"{path}: 使える SQLite のデータベースではありません（{error}）") from error
+        raise _unusable(path, error) from error
+
+
+def _unusable(path: Path, error: sqlite3.DatabaseError) -> DatabaseFileError:
+    return DatabaseFileError(f"{path}: 使える SQLite のデータベースではありません（{error}）")

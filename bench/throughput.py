@@ -7,8 +7,8 @@ b. With 0.2 s of radio time a part and 1, 2, 4 and 8 simulated modems, a campaig
 c. The same campaign on 4 modems through gammu-smsd (files backend, one daemon per modem) on
    the same simulator, as packaged and tuned: our throughput divided by gammu-smsd's.
    Goal: at least 1.0. libgammu's AT driver sleeps 0.1 s after the "> " prompt, 0.5 s after
-   the PDU and 0.1 s after Ctrl-Z (ATGEN_SendSMS), so each part costs it about 0.7 s on top of
-   the radio's 0.2 s, however fast the modem is.
+   the PDU and 0.1 s after Ctrl-Z (ATGEN_SendSMS, the last overlapping the radio), so each part
+   costs it about 0.8 s where the radio needs 0.2 s, however fast the modem is.
 """
 from __future__ import annotations
 
